@@ -47,6 +47,8 @@ final class Leader {
 
     private NodeId transferTarget;
     private int transferElapsed;
+    /** The membership that removes this leader has committed: hand over after the next flush. */
+    private boolean removedAndCommitted;
 
     private long readRound;
     private final List<PendingRead> reads = new ArrayList<>();
@@ -209,6 +211,30 @@ final class Leader {
         for (Map.Entry<NodeId, Progress> e : followers.entrySet()) {
             sendAppends(e.getKey(), e.getValue());
         }
+        if (removedAndCommitted) {
+            handOverAndStepDown();
+        }
+    }
+
+    /**
+     * Dissertation §4.2.2: a leader removed from the configuration steps down once the change is
+     * committed. The appends just flushed carry the new commit index; a TimeoutNow to the most
+     * up-to-date remaining voter spares the cluster an election timeout without a leader.
+     */
+    private void handOverAndStepDown() {
+        NodeId successor = null;
+        long best = -1;
+        for (NodeId voter : log.membership().voters()) {
+            Progress p = followers.get(voter);
+            if (p != null && p.match > best) {
+                best = p.match;
+                successor = voter;
+            }
+        }
+        if (successor != null && best == log.lastIndex()) {
+            core.send(new TimeoutNow(self, successor, core.term));
+        }
+        core.becomeFollower(core.term, null);
     }
 
     private void sendAppends(NodeId to, Progress p) {
@@ -389,8 +415,8 @@ final class Leader {
                 read.index = log.committed();
             }
         }
-        if (!log.membership().contains(self) && log.membershipIndex() <= log.committed()) {
-            core.becomeFollower(core.term, null); // dissertation §4.2.2: a removed leader steps down once committed
+        if (!log.membership().isVoter(self) && log.membershipIndex() <= log.committed()) {
+            removedAndCommitted = true;
         }
     }
 
