@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.stream.Stream;
 import net.jqwik.api.ForAll;
 import net.jqwik.api.Property;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -38,7 +39,7 @@ class KvResultCodecTest {
         }
     }
 
-    @org.junit.jupiter.api.Test
+    @Test
     void longReasonsAreCutAtACharacterBoundary() {
         KvResult decoded = KvResultCodec.decode(KvResultCodec.encode(new KvResult.Rejected("é".repeat(600))), 0);
         assertThat(((KvResult.Rejected) decoded).reason()).isEqualTo("é".repeat(512));

@@ -3,7 +3,11 @@ package titan.node.kv;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
+import java.util.zip.CRC32C;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
 import net.jqwik.api.ForAll;
@@ -77,11 +81,19 @@ class KvSnapshotTest {
 
     @Test
     void truncatedAndForeignSnapshotsAreRefusedClearly() {
-        byte[] snapshot = new KvStateMachine(CONFIG).snapshot();
+        KvStateMachine source = new KvStateMachine(CONFIG);
+        applyAll(source, List.of(new KvCommand.Put(1, 1, "key", new byte[] {1, 2, 3})), 1);
+        byte[] snapshot = source.snapshot();
         KvStateMachine target = new KvStateMachine(CONFIG);
         assertThatThrownBy(() -> target.restore(new byte[3])).hasMessageContaining("shorter than");
-        assertThatThrownBy(() -> target.restore(java.util.Arrays.copyOf(snapshot, snapshot.length - 1)))
+        assertThatThrownBy(() -> target.restore(Arrays.copyOf(snapshot, snapshot.length - 1)))
                 .hasMessageContaining("checksum mismatch");
+        byte[] foreign = "not a snapshot, but with a valid checksum".getBytes(StandardCharsets.UTF_8);
+        byte[] sealed = Arrays.copyOf(foreign, foreign.length + 4);
+        CRC32C crc = new CRC32C();
+        crc.update(foreign);
+        ByteBuffer.wrap(sealed).putInt(foreign.length, (int) crc.getValue());
+        assertThatThrownBy(() -> target.restore(sealed)).hasMessageContaining("not a kv snapshot");
     }
 
     private static void applyAll(KvStateMachine kv, List<KvCommand> commands, long firstIndex) {
