@@ -1,0 +1,128 @@
+package titan.checker.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import titan.checker.Model;
+import titan.checker.Step;
+import titan.checker.history.Operation;
+
+/**
+ * The model of one partition, turned into integers: states are interned to dense ids, and every
+ * answer of {@link Model#step} is memoized by (state id, operation index). The search then never
+ * boxes, hashes a model state or calls the model twice for the same question; a register's search
+ * runs on int compares and one primitive table probe per step. Not thread-safe: one per search.
+ */
+final class Transitions<S> {
+    static final int ILLEGAL = -1;
+
+    private static final int MEMO_ENTRY_BYTES = 8 + 4;
+
+    private final Model<S> model;
+    private final List<Operation> operations;
+    private final List<S> states = new ArrayList<>();
+    private final Map<S, Integer> stateIds = new HashMap<>();
+    private final MemoryBudget budget;
+    private long reservedBytes;
+
+    private long[] memoKeys = new long[64];  // ((state << 32) | op) + 1, or 0 for empty
+    private int[] memoValues = new int[64];
+    private int memoSize;
+
+    Transitions(Model<S> model, List<Operation> operations, MemoryBudget budget) {
+        this.model = model;
+        this.operations = operations;
+        this.budget = budget;
+    }
+
+    int initial() {
+        return intern(model.init());
+    }
+
+    S state(int id) {
+        return states.get(id);
+    }
+
+    /** The state id after operation {@code op} (an index into the partition) in {@code state}, or {@link #ILLEGAL}. */
+    int step(int state, int op) {
+        long key = (((long) state << 32) | op) + 1;
+        int mask = memoKeys.length - 1;
+        int slot = (int) LinearizedSet.mix(key) & mask;
+        while (true) {
+            long found = memoKeys[slot];
+            if (found == key) {
+                return memoValues[slot];
+            }
+            if (found == 0) {
+                break;
+            }
+            slot = (slot + 1) & mask;
+        }
+        int next = compute(state, op);
+        remember(key, next, slot);
+        return next;
+    }
+
+    private int compute(int state, int op) {
+        Step<S> step = model.step(states.get(state), operations.get(op));
+        if (step instanceof Step.Legal<S> legal) {
+            return intern(legal.state());
+        }
+        return ILLEGAL;
+    }
+
+    private void remember(long key, int next, int slot) {
+        if ((memoSize + 1) * 2 > memoKeys.length) {
+            // Without memory for a bigger table, start over in the same one: slower, still correct.
+            if (budget.reserve((long) memoKeys.length * MEMO_ENTRY_BYTES)) {
+                reservedBytes += (long) memoKeys.length * MEMO_ENTRY_BYTES;
+                growMemo();
+            } else {
+                java.util.Arrays.fill(memoKeys, 0);
+                memoSize = 0;
+            }
+            int mask = memoKeys.length - 1;
+            slot = (int) LinearizedSet.mix(key) & mask;
+            while (memoKeys[slot] != 0) {
+                slot = (slot + 1) & mask;
+            }
+        }
+        memoKeys[slot] = key;
+        memoValues[slot] = next;
+        memoSize++;
+    }
+
+    private void growMemo() {
+        long[] oldKeys = memoKeys;
+        int[] oldValues = memoValues;
+        memoKeys = new long[oldKeys.length * 2];
+        memoValues = new int[oldKeys.length * 2];
+        int mask = memoKeys.length - 1;
+        for (int i = 0; i < oldKeys.length; i++) {
+            if (oldKeys[i] != 0) {
+                int slot = (int) LinearizedSet.mix(oldKeys[i]) & mask;
+                while (memoKeys[slot] != 0) {
+                    slot = (slot + 1) & mask;
+                }
+                memoKeys[slot] = oldKeys[i];
+                memoValues[slot] = oldValues[i];
+            }
+        }
+    }
+
+    private int intern(S state) {
+        Integer id = stateIds.get(state);
+        if (id == null) {
+            id = states.size();
+            states.add(state);
+            stateIds.put(state, id);
+        }
+        return id;
+    }
+
+    void release() {
+        budget.release(reservedBytes);
+        reservedBytes = 0;
+    }
+}

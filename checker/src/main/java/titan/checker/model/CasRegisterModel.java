@@ -1,0 +1,56 @@
+package titan.checker.model;
+
+import java.util.Optional;
+import java.util.Set;
+import titan.checker.Model;
+import titan.checker.Step;
+import titan.checker.history.Operation;
+
+/**
+ * One register (read, write, cas), not partitioned: keys, if any, are ignored.
+ *
+ * @param initial the value before any operation (null: unset)
+ * @param nilRead what an OK read of nil means; {@link NilRead#ABSENT} for this lab's histories
+ */
+public record CasRegisterModel(Object initial, NilRead nilRead) implements Model<Object> {
+    private static final Set<String> FUNCTIONS = Set.of("read", "write", "cas");
+
+    /** Unset at first, and a nil read means "unset": the lab's native histories. */
+    public CasRegisterModel() {
+        this(null, NilRead.ABSENT);
+    }
+
+    /** Knossos's {@code (cas-register initial)}: a nil read is legal in any state. */
+    public static CasRegisterModel knossos(Object initial) {
+        return new CasRegisterModel(initial, NilRead.UNKNOWN);
+    }
+
+    private RegisterRules rules() {
+        return new RegisterRules(FUNCTIONS, nilRead);
+    }
+
+    @Override
+    public String name() {
+        return "cas-register";
+    }
+
+    @Override
+    public Object init() {
+        return initial;
+    }
+
+    @Override
+    public Step<Object> step(Object state, Operation operation) {
+        return rules().step(state, operation);
+    }
+
+    @Override
+    public Optional<String> problemWith(Operation operation) {
+        return rules().problemWith(operation);
+    }
+
+    @Override
+    public boolean isInert(Operation operation) {
+        return rules().isInert(operation);
+    }
+}
