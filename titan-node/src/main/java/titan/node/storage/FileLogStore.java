@@ -289,6 +289,13 @@ public final class FileLogStore implements LogStore {
                     + snapshotIndex());
         }
         sync();
+        if (index > lastIndex) {
+            // Nothing after the snapshot, and the next entry (index + 1) would not continue the stored
+            // ones: start the log afresh in a new segment, as an install does.
+            commitSnapshot(snapshot, startFreshSegment());
+            lastIndex = index;
+            return;
+        }
         long firstSegment = lastSegment().number;
         for (Segment s : segments) {
             if (s.entryIndexMax > index) {
@@ -297,7 +304,6 @@ public final class FileLogStore implements LogStore {
             }
         }
         commitSnapshot(snapshot, firstSegment);
-        lastIndex = Math.max(lastIndex, index);
     }
 
     @Override
@@ -307,6 +313,12 @@ public final class FileLogStore implements LogStore {
         pendingEntryIndexMax = 0;
         pendingHardState = null;
         writtenHardState = hardState; // the new segment opens with it, so it survives the old segments
+        commitSnapshot(snapshot, startFreshSegment());
+        lastIndex = snapshot.meta().index();
+    }
+
+    /** Starts a durable new segment that opens with the hard state; returns its number. */
+    private long startFreshSegment() {
         try {
             startSegment(lastSegment().number + 1);
             active.force(false);
@@ -314,8 +326,7 @@ public final class FileLogStore implements LogStore {
         } catch (IOException e) {
             throw new StorageException("cannot start a WAL segment in " + directory + ": " + e, e);
         }
-        commitSnapshot(snapshot, lastSegment().number);
-        lastIndex = snapshot.meta().index();
+        return lastSegment().number;
     }
 
     /** Writes the snapshot file atomically, then deletes what it makes obsolete. */
