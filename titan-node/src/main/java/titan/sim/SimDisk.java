@@ -143,6 +143,7 @@ public final class SimDisk implements LogStore {
     public void crash(RandomGenerator random) {
         int unsynced = wal.length() - durableBytes;
         wal.truncate(durableBytes + random.nextInt(unsynced + 1));
+        durableBytes = wal.length(); // what survived is on the platter now, synced or not
         open = false;
     }
 

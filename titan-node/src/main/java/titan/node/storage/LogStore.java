@@ -19,8 +19,9 @@ import titan.raft.Snapshot;
  * <p><b>Durability.</b> {@link #append} and {@link #saveHardState} are buffered and are not durable
  * until {@link #sync()} returns; one sync covers every write since the previous one (group commit).
  * After a crash, {@link #recover()} returns every write made before the last completed sync plus,
- * possibly, some of the later ones: always a prefix of them in call order, never a later write
- * without the earlier ones. The driver must therefore sync before it sends any vote or append
+ * possibly, some of the later ones: always a prefix of them in write order, counted in entries
+ * and hard states (so an unsynced batch may survive in part, from its first entry on), never a
+ * later write without the earlier ones. The driver must therefore sync before it sends any vote or append
  * acknowledgement that depends on a write (Figure 2). {@link #saveSnapshot} and
  * {@link #installSnapshot} are atomic and durable on return.
  */
