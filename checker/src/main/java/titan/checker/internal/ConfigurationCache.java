@@ -39,10 +39,12 @@ final class ConfigurationCache {
         if (slots == null && !allocate()) {
             return Added.OUT_OF_MEMORY;
         }
-        long hash = LinearizedSet.mix(set.hash() ^ ((state + 1L) * 0x9E3779B97F4A7C15L));
+        long hash = configurationHash(set.hash(), state);
         int low = set.lowWord();
         int length = set.windowLength();
         long[] words = set.words();
+        int pendingFrom = set.pendingFromWord();
+        int pendingLength = words.length - pendingFrom;
         int mask = slots.length - 1;
         int slot = (int) hash & mask;
         while (true) {
@@ -51,12 +53,14 @@ final class ConfigurationCache {
                 break;
             }
             if (hashes[entry] == hash && states[entry] == state && lows[entry] == low && lengths[entry] == length
-                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)) {
+                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)
+                    && Arrays.equals(arena, offsets[entry] + length, offsets[entry] + length + pendingLength,
+                            words, pendingFrom, words.length)) {
                 return Added.SEEN;
             }
             slot = (slot + 1) & mask;
         }
-        if (!ensureRoom(length)) {
+        if (!ensureRoom(length + pendingLength)) {
             return Added.OUT_OF_MEMORY;
         }
         if ((size + 1) * 2 > slots.length) {
@@ -73,9 +77,80 @@ final class ConfigurationCache {
         lows[size] = low;
         lengths[size] = length;
         System.arraycopy(words, low, arena, arenaUsed, length);
-        arenaUsed += length;
+        System.arraycopy(words, pendingFrom, arena, arenaUsed + length, pendingLength);
+        arenaUsed += length + pendingLength;
         slots[slot] = ++size;
         return Added.NEW;
+    }
+
+    /** Whether the cache holds exactly (set, state). */
+    boolean contains(LinearizedSet set, int state) {
+        if (slots == null) {
+            return false;
+        }
+        long hash = configurationHash(set.hash(), state);
+        int low = set.lowWord();
+        int length = set.windowLength();
+        long[] words = set.words();
+        int pendingFrom = set.pendingFromWord();
+        int pendingLength = words.length - pendingFrom;
+        int mask = slots.length - 1;
+        int slot = (int) hash & mask;
+        while (true) {
+            int entry = slots[slot] - 1;
+            if (entry < 0) {
+                return false;
+            }
+            if (hashes[entry] == hash && states[entry] == state && lows[entry] == low && lengths[entry] == length
+                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)
+                    && Arrays.equals(arena, offsets[entry] + length, offsets[entry] + length + pendingLength,
+                            words, pendingFrom, words.length)) {
+                return true;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /**
+     * Whether the cache holds this set minus its unknown-outcome operations, with {@code state}.
+     * Such a configuration dominates the given one (see {@link PartitionSearch}).
+     */
+    boolean containsWithoutPending(LinearizedSet set, int state) {
+        if (slots == null) {
+            return false;
+        }
+        long hash = configurationHash(set.completedHash(), state);
+        int low = set.lowWord();
+        int length = set.windowLength();
+        long[] words = set.words();
+        int pendingLength = words.length - set.pendingFromWord();
+        int mask = slots.length - 1;
+        int slot = (int) hash & mask;
+        while (true) {
+            int entry = slots[slot] - 1;
+            if (entry < 0) {
+                return false;
+            }
+            if (hashes[entry] == hash && states[entry] == state && lows[entry] == low && lengths[entry] == length
+                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)
+                    && allZero(offsets[entry] + length, pendingLength)) {
+                return true;
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    private boolean allZero(int from, int length) {
+        for (int i = from; i < from + length; i++) {
+            if (arena[i] != 0) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static long configurationHash(long setHash, int state) {
+        return LinearizedSet.mix(setHash ^ ((state + 1L) * 0x9E3779B97F4A7C15L));
     }
 
     int size() {

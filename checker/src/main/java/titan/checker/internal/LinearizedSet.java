@@ -5,30 +5,55 @@ package titan.checker.internal;
  * <p>The hash is Zobrist's: the XOR of a fixed random key per member, so adding or removing an
  * operation costs O(1) rather than rehashing the whole set, which matters because Lowe's cache
  * (Lowe, "Testing for linearizability", §4) is probed on every step of the search.
- * <p>The set also tracks its canonical window: {@code lowWord} is the first word that is not
- * full and {@code highWord} the last word that is not empty. Words before the window are all ones
- * and after it all zeros, so two sets are equal exactly when their windows are. Since a search
- * linearizes operations roughly in call order, the window stays short even for long histories,
- * and the cache stores only the window.
+ * <p>Bits are in two regions. Completed operations (those with a return) come first, in call
+ * order; the search linearizes them roughly in that order, so this region is all ones up to a
+ * frontier and all zeros a little after it. The region is tracked by its window: {@code lowWord}
+ * is its first word that is not full, {@code highWord} its last word that is not empty, and only
+ * the window is stored in the cache. Operations with an unknown outcome get the last words: they
+ * may stay unlinearized forever, and if they were mixed in with the others they would pin the
+ * window's start and make every cached set as long as the history.
+ * Two sets are equal exactly when their windows and their unknown-outcome words are.
  */
 final class LinearizedSet {
     private final long[] words;
     private final long[] keys;
-    private final long lastWordMask;
-    private long hash;
+    private final int[] bitOf;
+    private final int completedWords;
+    private final long lastCompletedWordMask;
+    private long completedHash;
+    private long pendingHash;
+    private final int[] pendingMembers;
+    private int pendingLinearized;
     private int lowWord;
     private int highWord = -1;
 
-    LinearizedSet(int size) {
-        words = new long[(size + 63) >>> 6];
-        keys = new long[size];
+    /**
+     * @param completed for each operation, whether it has a return (it goes in the first region)
+     */
+    LinearizedSet(boolean[] completed) {
+        int n = completed.length;
+        int completedCount = 0;
+        for (boolean c : completed) {
+            completedCount += c ? 1 : 0;
+        }
+        completedWords = (completedCount + 63) >>> 6;
+        int pendingCount = n - completedCount;
+        words = new long[completedWords + ((pendingCount + 63) >>> 6)];
+        bitOf = new int[n];
+        int nextCompleted = 0;
+        int nextPending = completedWords * 64;
+        for (int op = 0; op < n; op++) {
+            bitOf[op] = completed[op] ? nextCompleted++ : nextPending++;
+        }
+        pendingMembers = new int[pendingCount];
+        keys = new long[n];
         long seed = 0x5DEECE66DL;
-        for (int i = 0; i < size; i++) {
+        for (int i = 0; i < n; i++) {
             seed += 0x9E3779B97F4A7C15L;
             keys[i] = mix(seed);
         }
-        int tail = size & 63;
-        lastWordMask = tail == 0 ? -1L : (1L << tail) - 1;
+        int tail = completedCount & 63;
+        lastCompletedWordMask = tail == 0 ? -1L : (1L << tail) - 1;
     }
 
     /** SplitMix64's finalizer: a cheap, well-spread 64-bit mix. */
@@ -39,21 +64,38 @@ final class LinearizedSet {
     }
 
     void add(int op) {
-        int w = op >>> 6;
-        words[w] |= 1L << op;
-        hash ^= keys[op];
+        int bit = bitOf[op];
+        int w = bit >>> 6;
+        words[w] |= 1L << bit;
+        if (w >= completedWords) {
+            pendingHash ^= keys[op];
+            pendingMembers[pendingLinearized++] = op;
+            return;
+        }
+        completedHash ^= keys[op];
         if (w > highWord) {
             highWord = w;
         }
-        while (lowWord < words.length && words[lowWord] == fullMask(lowWord)) {
+        while (lowWord < completedWords && words[lowWord] == fullMask(lowWord)) {
             lowWord++;
         }
     }
 
     void remove(int op) {
-        int w = op >>> 6;
-        words[w] &= ~(1L << op);
-        hash ^= keys[op];
+        int bit = bitOf[op];
+        int w = bit >>> 6;
+        words[w] &= ~(1L << bit);
+        if (w >= completedWords) {
+            pendingHash ^= keys[op];
+            for (int i = 0; i < pendingLinearized; i++) {
+                if (pendingMembers[i] == op) {
+                    pendingMembers[i] = pendingMembers[--pendingLinearized];
+                    break;
+                }
+            }
+            return;
+        }
+        completedHash ^= keys[op];
         if (w < lowWord) {
             lowWord = w;
         }
@@ -62,16 +104,32 @@ final class LinearizedSet {
         }
     }
 
-    boolean contains(int op) {
-        return (words[op >>> 6] & (1L << op)) != 0;
-    }
-
     private long fullMask(int w) {
-        return w == words.length - 1 ? lastWordMask : -1L;
+        return w == completedWords - 1 ? lastCompletedWordMask : -1L;
     }
 
     long hash() {
-        return hash;
+        return completedHash ^ pendingHash;
+    }
+
+    /** The hash the same set would have without its unknown-outcome operations. */
+    long completedHash() {
+        return completedHash;
+    }
+
+    /** How many operations with an unknown outcome are in the set. */
+    int pendingCount() {
+        return pendingLinearized;
+    }
+
+    /** The {@code i}th unknown-outcome member, {@code i < pendingCount()}, in no particular order. */
+    int pendingMember(int i) {
+        return pendingMembers[i];
+    }
+
+    /** Whether any operation with an unknown outcome is in the set. */
+    boolean hasPending() {
+        return pendingLinearized > 0;
     }
 
     int lowWord() {
@@ -80,6 +138,11 @@ final class LinearizedSet {
 
     int windowLength() {
         return Math.max(0, highWord - lowWord + 1);
+    }
+
+    /** The first word of the unknown-outcome region; it runs to the end of {@link #words()}. */
+    int pendingFromWord() {
+        return completedWords;
     }
 
     long[] words() {

@@ -20,16 +20,27 @@ import titan.checker.history.Operation;
  * entry after it. The history is linearizable when no return entry is left, and not when a return
  * entry is reached with nothing to undo. The stack is explicit, so deep histories cannot overflow
  * the Java stack.
+ * <p>Two refinements for operations whose outcome is unknown (Jepsen's {@code info}), which may be
+ * linearized or left out. First, at each configuration the search tries the completed candidates
+ * before the unknown ones. Second, a configuration (C + P, s), where C are completed operations and
+ * P non-empty unknown ones, is skipped when (C, s) is already cached: every way to finish from
+ * (C + P, s) also finishes from (C, s), because the operations of P were optional anyway, so
+ * (C + P, s) is dominated by a configuration that has been or is being explored. Without this,
+ * each unknown operation could double the configurations of the rest of the history; the first
+ * refinement makes the dominating configuration likely to be visited first.
  */
 public final class PartitionSearch<S> {
     /** The clock and the cancel flag are read once per this many steps: cheap, yet prompt. */
     private static final int STEPS_PER_LIMIT_CHECK = 1 << 12;
+    /** Beyond this many linearized unknown-outcome operations, only the empty subset is probed. */
+    private static final int PENDING_PROBES_MAX = 16;
 
     private final Model<S> model;
     private final String name;
     private final List<Operation> operations;
     private final SearchLimits limits;
     private final Function<Operation, String> locate;
+    private final int[] pendingScratch = new int[PENDING_PROBES_MAX];
 
     /**
      * @param operations the partition's operations in call order, failed and inert ones removed
@@ -63,11 +74,13 @@ public final class PartitionSearch<S> {
     private PartitionResult search(Transitions<S> transitions, ConfigurationCache cache, long startNanos) {
         int n = operations.size();
         EntryList list = new EntryList(operations);
-        LinearizedSet linearized = new LinearizedSet(n);
+        boolean[] completed = new boolean[n];
         int returnsLeft = 0;
         for (int op = 0; op < n; op++) {
-            returnsLeft += list.hasReturn(op) ? 1 : 0;
+            completed[op] = list.hasReturn(op);
+            returnsLeft += completed[op] ? 1 : 0;
         }
+        LinearizedSet linearized = new LinearizedSet(completed);
         int[] stackCall = new int[n];
         int[] stackState = new int[n];
         int depth = 0;
@@ -75,20 +88,30 @@ public final class PartitionSearch<S> {
         int state = transitions.initial();
         best.state = state;
         int entry = list.first();
+        boolean pendingPass = false;
         int stepsToLimitCheck = STEPS_PER_LIMIT_CHECK;
         while (returnsLeft > 0) {
             if (--stepsToLimitCheck == 0) {
                 stepsToLimitCheck = STEPS_PER_LIMIT_CHECK;
                 String reason = limits.stopReason();
                 if (reason != null) {
-                    return stopped(Verdict.UNKNOWN, reason, best, transitions, cache, startNanos);
+                    return stopped(reason, best, transitions, cache, startNanos);
                 }
             }
             if (EntryList.isCall(entry)) {
                 int op = EntryList.operationOf(entry);
+                if (completed[op] == pendingPass) {
+                    entry = list.next[entry]; // not this pass's kind of operation
+                    continue;
+                }
                 int next = transitions.step(state, op);
                 if (next != Transitions.ILLEGAL) {
                     linearized.add(op);
+                    if (linearized.hasPending() && dominated(linearized, next, cache)) {
+                        linearized.remove(op); // dominated: see the class comment
+                        entry = list.next[entry];
+                        continue;
+                    }
                     ConfigurationCache.Added added = cache.add(linearized, next);
                     if (added == ConfigurationCache.Added.NEW) {
                         stackCall[depth] = entry;
@@ -96,20 +119,24 @@ public final class PartitionSearch<S> {
                         depth++;
                         state = next;
                         list.lift(entry);
-                        if (list.hasReturn(op)) {
+                        if (completed[op]) {
                             returnsLeft--;
                         }
                         best.reached(stackCall, depth, state);
                         entry = list.first();
+                        pendingPass = false;
                         continue;
                     }
-                    if (added == ConfigurationCache.Added.OUT_OF_MEMORY) {
-                        linearized.remove(op);
-                        return stopped(Verdict.UNKNOWN, limits.memoryReason(), best, transitions, cache, startNanos);
-                    }
                     linearized.remove(op);
+                    if (added == ConfigurationCache.Added.OUT_OF_MEMORY) {
+                        return stopped(limits.memoryReason(), best, transitions, cache, startNanos);
+                    }
                 }
                 entry = list.next[entry];
+            } else if (!pendingPass) {
+                // Every completed candidate is tried; now the unknown-outcome ones, from the head again.
+                pendingPass = true;
+                entry = list.first();
             } else {
                 // A return entry: its operation had to be linearized by now. Undo the latest choice.
                 if (depth == 0) {
@@ -121,11 +148,12 @@ public final class PartitionSearch<S> {
                 state = stackState[depth];
                 linearized.remove(op);
                 list.unlift(call);
-                if (list.hasReturn(op)) {
+                if (completed[op]) {
                     returnsLeft++;
                 }
                 best.poppedTo(depth);
                 entry = list.next[call];
+                pendingPass = !completed[op];
             }
         }
         List<Integer> order = new ArrayList<>(depth);
@@ -136,9 +164,38 @@ public final class PartitionSearch<S> {
                 model.describe(transitions.state(state)), cache.size(), limits.nowNanos() - startNanos);
     }
 
-    private PartitionResult stopped(Verdict verdict, String reason, Best best, Transitions<S> transitions,
+    /**
+     * Whether (set, state) is dominated by a cached configuration with the same completed operations
+     * and state and a subset of its unknown-outcome ones: the empty subset, or the set less one of
+     * them (larger subsets are not probed: each probe costs a cache lookup).
+     */
+    private boolean dominated(LinearizedSet set, int state, ConfigurationCache cache) {
+        if (cache.containsWithoutPending(set, state)) {
+            return true;
+        }
+        int count = set.pendingCount();
+        if (count < 2 || count > PENDING_PROBES_MAX) {
+            return false;
+        }
+        int[] members = pendingScratch;
+        for (int i = 0; i < count; i++) {
+            members[i] = set.pendingMember(i);
+        }
+        for (int i = 0; i < count; i++) {
+            int op = members[i];
+            set.remove(op);
+            boolean seen = cache.contains(set, state);
+            set.add(op);
+            if (seen) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private PartitionResult stopped(String reason, Best best, Transitions<S> transitions,
                                     ConfigurationCache cache, long startNanos) {
-        return new PartitionResult(name, verdict, reason + " after " + cache.size() + " configurations",
+        return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + cache.size() + " configurations",
                 operations, best.operationIds(operations), null, model.describe(transitions.state(best.state)),
                 cache.size(), limits.nowNanos() - startNanos);
     }
