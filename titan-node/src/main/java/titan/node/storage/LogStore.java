@@ -62,9 +62,9 @@ public interface LogStore extends AutoCloseable {
 
     /**
      * A snapshot received from the leader (§7, InstallSnapshot): stores it and drops the whole log,
-     * including entries after the snapshot's index (they may conflict with it). The hard state is
-     * kept. Atomic and durable on return, like {@link #saveSnapshot}; buffered entries not yet
-     * synced are discarded.
+     * including entries after the snapshot's index (they may conflict with it), and entries not yet
+     * synced. The latest hard state, synced or not, is kept and made durable. Atomic and durable on
+     * return, like {@link #saveSnapshot}. The next append must start at the snapshot index + 1.
      */
     void installSnapshot(Snapshot snapshot);
 

@@ -8,6 +8,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import titan.raft.Entry;
 import titan.raft.HardState;
+import titan.raft.Membership;
+import titan.raft.Snapshot;
+import titan.raft.SnapshotMeta;
 import titan.sim.SimDisk;
 
 /**
@@ -32,7 +35,10 @@ class GroupCommitMeasurement {
             double perSecond = measure(batch, entries);
             System.out.printf("FileLogStore group commit: %5d entries/sync -> %,10.0f entries/s%n", batch, perSecond);
         }
-        System.out.printf("SimDisk append+sync: 100 entries/sync -> %,10.0f entries/s%n", measureSim(100, 1_000_000));
+        for (int round = 0; round < 3; round++) {
+            System.out.printf("SimDisk append+sync, compaction every 10k: 100 entries/sync -> %,10.0f entries/s%n",
+                    measureSim(100, 1_000_000));
+        }
     }
 
     private double measure(int batch, int total) {
@@ -49,11 +55,15 @@ class GroupCommitMeasurement {
         SimDisk disk = new SimDisk("bench");
         disk.recover();
         long start = System.nanoTime();
-        append(disk, batch, total);
+        append(disk, batch, total, 10_000);
         return total / ((System.nanoTime() - start) / 1e9);
     }
 
     private static void append(LogStore store, int batch, int total) {
+        append(store, batch, total, Integer.MAX_VALUE);
+    }
+
+    private static void append(LogStore store, int batch, int total, int compactEvery) {
         byte[] data = new byte[ENTRY_BYTES];
         for (int first = 1; first <= total; first += batch) {
             List<Entry> entries = new ArrayList<>(batch);
@@ -63,6 +73,10 @@ class GroupCommitMeasurement {
             store.append(entries);
             store.saveHardState(new HardState(1, null, first));
             store.sync();
+            int last = first + batch - 1;
+            if (last % compactEvery == 0) {
+                store.saveSnapshot(new Snapshot(new SnapshotMeta(last - batch, 1, Membership.ofVoters(3)), data));
+            }
         }
     }
 }
