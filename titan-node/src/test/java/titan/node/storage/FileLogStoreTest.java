@@ -141,6 +141,28 @@ class FileLogStoreTest extends LogStoreContract {
     }
 
     @Test
+    void aHardStateSavedOnceSurvivesTheDeletionOfItsSegment() throws IOException {
+        // The vote is written once, into segment 1; compaction later deletes segment 1. Every new segment
+        // opens with the current hard state, so the vote must still be recovered (Figure 2: never forget a vote).
+        Path dir = temp.resolve("vote-survives");
+        try (FileLogStore store = new FileLogStore(dir, 4096)) {
+            store.recover();
+            store.saveHardState(new HardState(7, NodeId.of(3), 0));
+            for (int batch = 0; batch < 20; batch++) {
+                store.append(bigEntries(batch * 10 + 1, batch * 10 + 10));
+                store.sync();
+            }
+            store.saveSnapshot(snapshot(190, 1, "s"));
+            assertThat(segments(dir).get(0).getFileName().toString()).isNotEqualTo("wal-00000000000000000001.log");
+        }
+        try (FileLogStore store = new FileLogStore(dir, 4096)) {
+            RecoveredState state = store.recover();
+            assertThat(state.hardState()).isEqualTo(new HardState(7, NodeId.of(3), 0));
+            assertThat(state.entries()).isEqualTo(bigEntries(191, 200));
+        }
+    }
+
+    @Test
     void aTornRecordInASegmentThatIsNotTheLastIsCorruption() throws IOException {
         Path dir = temp.resolve("torn-middle-segment");
         try (FileLogStore store = new FileLogStore(dir, 4096)) {
