@@ -36,6 +36,15 @@ public final class HistoryFiles {
         };
     }
 
+    /** The format of {@code file}, from its extension or else its first characters. */
+    public static Format detect(Path file) throws IOException {
+        byte[] head;
+        try (java.io.InputStream in = Files.newInputStream(file)) {
+            head = in.readNBytes(256);
+        }
+        return detect(file, new String(head, StandardCharsets.UTF_8));
+    }
+
     /** {@code .jsonl}, {@code .ndjson} and {@code .json} are JSON Lines, {@code .edn} is EDN; else a look at the text. */
     public static Format detect(Path file, String text) {
         String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);

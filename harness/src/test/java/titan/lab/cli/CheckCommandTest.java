@@ -1,0 +1,147 @@
+package titan.lab.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/** {@code titan-lab check}: one line per file, a summary, and the exit codes of DESIGN.md. */
+class CheckCommandTest {
+    private static final String VALID = """
+            {"process":0,"type":"invoke","f":"write","key":"k1","value":"3","time":1200,"node":"n2"}
+            {"process":0,"type":"ok","f":"write","key":"k1","value":"3","time":5400,"node":"n2"}
+            {"process":1,"type":"invoke","f":"read","key":"k1","value":null,"time":6000}
+            {"process":1,"type":"ok","f":"read","key":"k1","value":"3","time":7000}
+            """;
+    private static final String STALE_READ = VALID.replace("\"value\":\"3\",\"time\":7000", "\"value\":null,\"time\":7000");
+
+    @TempDir
+    Path folder;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine line = TitanLab.commandLine();
+        line.setOut(new PrintWriter(out));
+        line.setErr(new PrintWriter(err));
+        return line.execute(args);
+    }
+
+    private String file(String name, String text) throws IOException {
+        Path path = folder.resolve(name);
+        Files.writeString(path, text);
+        return path.toString();
+    }
+
+    // A linearizable history: exit 0 and a verdict line with the counts.
+    @Test
+    void validHistoryExitsZero() throws IOException {
+        String history = file("kv-ok.jsonl", VALID);
+        assertThat(run("check", history)).isEqualTo(TitanLab.EXIT_VALID);
+        assertThat(out.toString()).contains(history + "  valid  ops=2  partitions=1")
+                .contains("1 file: 1 valid, 0 invalid, 0 unknown");
+    }
+
+    // A stale read: exit 1, and the line explains which key, which operation, which line.
+    @Test
+    void invalidHistoryExitsOneAndExplains() throws IOException {
+        String good = file("kv-ok.jsonl", VALID);
+        String bad = file("kv-stale-read-bad.jsonl", STALE_READ);
+        assertThat(run("check", good, bad, "--model", "kv")).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(out.toString()).contains(bad + "  invalid  ops=2")
+                .contains("key k1: p1 read k1 nil ok (" + bad + ":3) cannot be linearized after 1 of 2 operations")
+                .contains("2 files: 1 valid, 1 invalid, 0 unknown");
+    }
+
+    // Knossos's (cas-register 0) semantics on EDN: a nil read is unknown, so it is legal.
+    @Test
+    void ednHistoryUsesKnossosSemantics() throws IOException {
+        String edn = file("knossos.edn", """
+                [{:process 0, :type :invoke, :f :read, :value nil}
+                 {:process 0, :type :ok, :f :read, :value 0}
+                 {:process 1, :type :invoke, :f :cas, :value [0 1]}
+                 {:process 1, :type :ok, :f :cas, :value [0 1]}
+                 {:process 2, :type :invoke, :f :read, :value nil}
+                 {:process 2, :type :ok, :f :read, :value nil}]
+                """);
+        assertThat(run("check", edn, "--model", "cas-register", "--initial", "0")).isEqualTo(TitanLab.EXIT_VALID);
+        assertThat(run("check", edn, "--model", "cas-register", "--initial", "0", "--nil-read", "absent"))
+                .isEqualTo(TitanLab.EXIT_INVALID);
+    }
+
+    // A malformed file is named with its line and reason; exit 254 even if another file is invalid.
+    @Test
+    void malformedFileExits254WithFileAndLine() throws IOException {
+        String bad = file("kv-stale-read-bad.jsonl", STALE_READ);
+        String broken = file("broken.jsonl", VALID + "{\"process\":2,\"type\":\"done\",\"f\":\"read\"}\n");
+        assertThat(run("check", bad, broken)).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains(broken + ":5: unknown event type \"done\"");
+        assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    // A file that does not exist, an operation the model does not know, and bad options: all 254.
+    @Test
+    void badArgumentsExit254() throws IOException {
+        String history = file("kv-ok.jsonl", VALID);
+        assertThat(run("check", folder.resolve("missing.jsonl").toString())).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains("missing.jsonl: cannot read");
+        assertThat(run("check", history, "--model", "mutex")).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains(history + ":1: model mutex cannot check p0 write k1 \"3\" ok");
+        assertThat(run("check", history, "--model", "graph")).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(run("check", history, "--timeout", "soon")).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(run("check")).isEqualTo(TitanLab.EXIT_USAGE);
+    }
+
+    // The set workload: exit 1 with lost elements named.
+    @Test
+    void setModelReportsLostElements() throws IOException {
+        String history = file("set-lost-bad.jsonl", """
+                {"process":0,"type":"invoke","f":"add","value":1}
+                {"process":0,"type":"ok","f":"add","value":1}
+                {"process":1,"type":"invoke","f":"add","value":2}
+                {"process":1,"type":"ok","f":"add","value":2}
+                {"process":0,"type":"invoke","f":"read","value":null}
+                {"process":0,"type":"ok","f":"read","value":[1]}
+                """);
+        assertThat(run("check", history, "--model", "set")).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(out.toString()).contains("invalid").contains("1 lost ([2])");
+    }
+
+    // --html is accepted; until the renderer exists the command says so and still checks.
+    @Test
+    void htmlIsAcceptedButNotYetWritten() throws IOException {
+        String history = file("kv-ok.jsonl", VALID);
+        Path html = folder.resolve("out.html");
+        assertThat(run("check", history, "--html", html.toString())).isEqualTo(TitanLab.EXIT_VALID);
+        assertThat(err.toString()).contains("HTML explanation not available yet");
+        assertThat(html).doesNotExist();
+    }
+
+    // A one-millisecond deadline on a history that needs a long search: exit 2.
+    @Test
+    void deadlineExitsTwo() throws IOException {
+        StringBuilder text = new StringBuilder();
+        // 24 concurrent writes, then a read of a value none wrote: before it can say invalid the
+        // search must visit every subset of the writes (2^24 of them, times the last value), which
+        // takes far longer than a millisecond on any machine.
+        for (int p = 0; p < 24; p++) {
+            text.append("{\"process\":").append(p).append(",\"type\":\"invoke\",\"f\":\"write\",\"value\":\"").append(p).append("\"}\n");
+        }
+        for (int p = 0; p < 24; p++) {
+            text.append("{\"process\":").append(p).append(",\"type\":\"ok\",\"f\":\"write\",\"value\":\"").append(p).append("\"}\n");
+        }
+        text.append("{\"process\":99,\"type\":\"invoke\",\"f\":\"read\",\"value\":null}\n");
+        text.append("{\"process\":99,\"type\":\"ok\",\"f\":\"read\",\"value\":\"x\"}\n");
+        String history = file("slow.jsonl", text.toString());
+        assertThat(run("check", history, "--model", "register", "--timeout", "1ms")).isEqualTo(TitanLab.EXIT_UNKNOWN);
+        assertThat(out.toString()).contains("  unknown  ").contains("deadline of 1 ms passed")
+                .contains("1 file: 0 valid, 0 invalid, 1 unknown");
+    }
+}
