@@ -23,7 +23,7 @@ import titan.checker.model.KvModel;
  * several processes, info and fail completions, open calls), try every subset of the
  * unknown-outcome operations and every order consistent with real time, and compare verdicts.
  */
-class BruteForceOracleProperties {
+class BruteForceOracleTest {
 
     @Property(tries = 1500)
     void casRegisterAgreesWithBruteForce(@ForAll long seed, @ForAll @IntRange(min = 1, max = 8) int operations,
