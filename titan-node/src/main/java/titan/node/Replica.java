@@ -1,0 +1,280 @@
+package titan.node;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.function.Consumer;
+
+import titan.node.kv.KvCommand;
+import titan.node.kv.KvResult;
+import titan.node.kv.KvStateMachine;
+import titan.node.storage.LogStore;
+import titan.raft.Entry;
+import titan.raft.EntryType;
+import titan.raft.NodeId;
+import titan.raft.ProposalResult;
+import titan.raft.RaftCore;
+import titan.raft.ReadState;
+import titan.raft.Ready;
+import titan.raft.Role;
+import titan.raft.Snapshot;
+
+/**
+ * Joins a {@link RaftCore} to its storage, transport and key-value state machine, and keeps the
+ * promises made to clients. It has no threads and no clock: a driver (the node's event loop, or the
+ * simulator) calls it, handling each {@link Ready} in two halves with the sync between them:
+ * <pre>
+ *   ready = replica.nextReady()
+ *   replica.persist(ready)        // write snapshot, hard state, entries (not yet durable)
+ *   store.sync()                  // if ready.mustSync(): one fsync for the whole batch (group commit)
+ *   replica.finish(ready)         // send, apply, answer clients, advance, maybe compact
+ * </pre>
+ * Not thread-safe.
+ */
+public final class Replica {
+    /** Hooks for the simulator's invariant checks; every method has a no-op default. */
+    public interface Observer {
+        default void persisting(NodeId node, Ready ready) {}
+
+        default void applied(NodeId node, Entry entry) {}
+
+        default void snapshotRestored(NodeId node, Snapshot snapshot) {}
+
+        default void compacted(NodeId node, Snapshot snapshot) {}
+    }
+
+    /** @param snapshotEveryEntries compact the log once this many entries are applied past the last snapshot */
+    public record Options(long snapshotEveryEntries, Set<UnsafeSwitch> unsafe) {
+        public Options {
+            unsafe = Set.copyOf(unsafe);
+        }
+
+        public static Options defaults() {
+            return new Options(10_000, Set.of());
+        }
+    }
+
+    private record PendingWrite(long term, Consumer<ClientOutcome> reply, KvCommand command) {}
+
+    private record PendingRead(String key, Consumer<ClientOutcome> reply) {}
+
+    private final RaftCore core;
+    private final LogStore store;
+    private final Transport transport;
+    private final KvStateMachine stateMachine;
+    private final Options options;
+    private final Observer observer;
+
+    private final Map<Long, PendingWrite> writes = new HashMap<>();
+    /** ack-before-commit only: indexes already answered before they committed. */
+    private final Map<Long, Long> answeredEarly = new HashMap<>();
+    private final Map<Long, PendingRead> reads = new HashMap<>();
+    /** Confirmed reads waiting for the state machine to reach their read index. */
+    private final TreeMap<Long, List<PendingRead>> readsByIndex = new TreeMap<>();
+    private long nextReadId = 1;
+
+    public Replica(RaftCore core, LogStore store, Transport transport, KvStateMachine stateMachine, Options options,
+                   Observer observer) {
+        this.core = core;
+        this.store = store;
+        this.transport = transport;
+        this.stateMachine = stateMachine;
+        this.options = options;
+        this.observer = observer;
+    }
+
+    public RaftCore core() {
+        return core;
+    }
+
+    public KvStateMachine stateMachine() {
+        return stateMachine;
+    }
+
+    // ---------------------------------------------------------------- clients
+
+    /** Proposes a write; {@code reply} is called once, when its fate is known to this node. */
+    public void write(KvCommand command, Consumer<ClientOutcome> reply) {
+        ProposalResult result = core.propose(stateMachine.codec().encode(command));
+        if (result instanceof ProposalResult.Accepted a) {
+            PendingWrite previous = writes.put(a.index(), new PendingWrite(a.term(), reply, command));
+            if (previous != null) {
+                // Our earlier entry at this index was truncated from our log, but another server may
+                // still hold it and a later leader may yet commit it: its fate is unknown.
+                previous.reply().accept(new ClientOutcome.Indeterminate("entry " + a.index() + " was superseded here"));
+            }
+            return;
+        }
+        reply.accept(rejection((ProposalResult.Rejected) result));
+    }
+
+    /** A linearizable read via ReadIndex (dissertation §6.4), or a local one under stale-reads. */
+    public void read(String key, Consumer<ClientOutcome> reply) {
+        if (options.unsafe().contains(UnsafeSwitch.STALE_READS) && core.role() == Role.LEADER) {
+            reply.accept(new ClientOutcome.Read(stateMachine.get(key).orElse(null)));
+            return;
+        }
+        long id = nextReadId++;
+        if (!core.readIndex(id)) {
+            reply.accept(new ClientOutcome.NotLeader(core.leader()));
+            return;
+        }
+        reads.put(id, new PendingRead(key, reply));
+    }
+
+    private static ClientOutcome rejection(ProposalResult.Rejected r) {
+        return r.reason() == ProposalResult.Reason.NOT_LEADER ? new ClientOutcome.NotLeader(r.leaderHint())
+                : new ClientOutcome.Refused(r.reason() + ": " + r.detail());
+    }
+
+    // ---------------------------------------------------------------- the driver's two halves
+
+    public Optional<Ready> nextReady() {
+        return core.ready();
+    }
+
+    /** Step 1 of {@link Ready}: writes everything to the store; durable only after its sync. */
+    public void persist(Ready ready) {
+        observer.persisting(core.id(), ready);
+        if (ready.snapshotToInstall() != null) {
+            store.installSnapshot(ready.snapshotToInstall()); // durable on return
+        }
+        if (ready.hardState() != null) {
+            store.saveHardState(ready.hardState());
+        }
+        if (!ready.entriesToPersist().isEmpty()) {
+            store.append(ready.entriesToPersist());
+        }
+    }
+
+    /** Whether the driver must sync between {@link #persist} and {@link #finish}. */
+    public boolean mustSync(Ready ready) {
+        return ready.mustSync() && !options.unsafe().contains(UnsafeSwitch.NO_FSYNC);
+    }
+
+    /** Steps 2–4 of {@link Ready}, after the sync: send, apply, answer clients, advance. */
+    public void finish(Ready ready) {
+        for (var m : ready.messagesToSend()) {
+            transport.send(m);
+        }
+        if (ready.snapshotToInstall() != null) {
+            restore(ready.snapshotToInstall());
+        }
+        if (options.unsafe().contains(UnsafeSwitch.ACK_BEFORE_COMMIT)) {
+            answerEarly(ready.entriesToPersist());
+        }
+        for (Entry entry : ready.entriesToApply()) {
+            apply(entry);
+        }
+        for (ReadState state : ready.readStates()) {
+            onReadState(state);
+        }
+        serveReads();
+        core.advance(ready);
+        maybeCompact();
+    }
+
+    // ---------------------------------------------------------------- apply
+
+    private void apply(Entry entry) {
+        KvResult result = null;
+        if (entry.type() == EntryType.COMMAND) {
+            result = stateMachine.apply(entry.index(), entry.data());
+        } else {
+            stateMachine.skipTo(entry.index());
+        }
+        observer.applied(core.id(), entry);
+        Long earlyTerm = answeredEarly.remove(entry.index());
+        PendingWrite pending = writes.remove(entry.index());
+        if (pending == null || earlyTerm != null) {
+            return;
+        }
+        if (pending.term() == entry.term() && result != null) {
+            pending.reply().accept(new ClientOutcome.Applied(result, entry.index(), entry.term()));
+        } else {
+            // §5.3: another leader's entry took this index, so ours can never commit.
+            pending.reply().accept(new ClientOutcome.Refused("entry " + entry.index() + " was overwritten in term "
+                    + entry.term()));
+        }
+    }
+
+    private void restore(Snapshot snapshot) {
+        stateMachine.restore(snapshot.data());
+        observer.snapshotRestored(core.id(), snapshot);
+        // Writes inside the snapshot may or may not be among its commands: their fate is unknown here.
+        Iterator<Map.Entry<Long, PendingWrite>> it = writes.entrySet().iterator();
+        while (it.hasNext()) {
+            Map.Entry<Long, PendingWrite> e = it.next();
+            if (e.getKey() <= snapshot.meta().index()) {
+                e.getValue().reply().accept(new ClientOutcome.Indeterminate("covered by an installed snapshot"));
+                it.remove();
+            }
+        }
+    }
+
+    /** ack-before-commit: answers writes as soon as the leader's own copy is durable. Unsafe on purpose. */
+    private void answerEarly(List<Entry> persisted) {
+        if (core.role() != Role.LEADER) {
+            return;
+        }
+        for (Entry e : persisted) {
+            PendingWrite pending = writes.get(e.index());
+            if (pending != null && pending.term() == e.term() && !answeredEarly.containsKey(e.index())) {
+                answeredEarly.put(e.index(), e.term());
+                pending.reply().accept(new ClientOutcome.Applied(speculate(pending.command()), e.index(), e.term()));
+            }
+        }
+    }
+
+    private KvResult speculate(KvCommand command) {
+        if (command instanceof KvCommand.Cas cas) {
+            byte[] current = stateMachine.get(cas.key()).orElse(null);
+            return java.util.Arrays.equals(current, cas.expected()) ? KvResult.Ok.WRITTEN
+                    : new KvResult.CasMismatch(current);
+        }
+        return KvResult.Ok.WRITTEN;
+    }
+
+    // ---------------------------------------------------------------- reads
+
+    private void onReadState(ReadState state) {
+        PendingRead read = reads.remove(state.requestId());
+        if (read == null) {
+            return;
+        }
+        if (!state.confirmed()) {
+            read.reply().accept(new ClientOutcome.NotLeader(core.leader()));
+            return;
+        }
+        readsByIndex.computeIfAbsent(state.readIndex(), k -> new ArrayList<>()).add(read);
+    }
+
+    /** Dissertation §6.4 step 4: serve a confirmed read once the state machine reached its read index. */
+    private void serveReads() {
+        long applied = stateMachine.appliedIndex();
+        while (!readsByIndex.isEmpty() && readsByIndex.firstKey() <= applied) {
+            for (PendingRead read : readsByIndex.pollFirstEntry().getValue()) {
+                read.reply().accept(new ClientOutcome.Read(stateMachine.get(read.key()).orElse(null)));
+            }
+        }
+    }
+
+    private void maybeCompact() {
+        long applied = core.appliedIndex();
+        if (applied - core.snapshotIndex() >= options.snapshotEveryEntries()) {
+            Snapshot snapshot = core.compact(applied, stateMachine.snapshot());
+            store.saveSnapshot(snapshot);
+            observer.compacted(core.id(), snapshot);
+        }
+    }
+
+    /** Pending requests at this node: writes proposed here and reads waiting for confirmation. */
+    public int pendingRequests() {
+        return writes.size() + reads.size() + readsByIndex.values().stream().mapToInt(List::size).sum();
+    }
+}

@@ -1,0 +1,13 @@
+package titan.node;
+
+import titan.raft.Message;
+
+/** Carries Raft messages between peers. */
+public interface Transport {
+    /**
+     * Sends {@code message} to {@code message.to()} at most once.
+     * <p>Must not block the caller and must not throw: a lost message is indistinguishable from a
+     * dropped packet, and Raft retries on its own.
+     */
+    void send(Message message);
+}

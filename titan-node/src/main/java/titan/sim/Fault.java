@@ -1,0 +1,50 @@
+package titan.sim;
+
+/**
+ * One fault of Jepsen's catalogue, as data. A fault names a shape, not nodes: the nodes are chosen
+ * when it starts (the leader at that moment, a random minority, …), from the fault's own random
+ * stream, and every fault is healed when its window ends.
+ */
+public sealed interface Fault {
+    /** A short name for reports and history lines, e.g. {@code partition-halves}. */
+    String name();
+
+    enum PartitionShape { HALVES, ISOLATE_ONE, ISOLATE_LEADER, MAJORITIES_RING, BRIDGE, ONE_WAY }
+
+    enum Target { ONE, LEADER, MINORITY, MAJORITY, ALL }
+
+    /** Cuts links in the given shape (Jepsen's partition-random-halves, -majorities-ring, bridge, …). */
+    record Partition(PartitionShape shape) implements Fault {
+        public String name() {
+            return "partition-" + shape.name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    /** Kills nodes (power loss: unsynced writes may be lost or torn) and restarts them at the end. */
+    record Crash(Target target) implements Fault {
+        public String name() {
+            return "crash-" + target.name().toLowerCase();
+        }
+    }
+
+    /** Freezes nodes (SIGSTOP) and resumes them at the end. */
+    record Pause(Target target) implements Fault {
+        public String name() {
+            return "pause-" + target.name().toLowerCase();
+        }
+    }
+
+    /** Makes every link lossy, duplicating or slow. */
+    record Links(NetworkFaults faults) implements Fault {
+        public String name() {
+            return "links-degraded";
+        }
+    }
+
+    /** Runs one node's clock at {@code rate} times real speed (its timeouts fire sooner or later). */
+    record ClockSkew(double rate) implements Fault {
+        public String name() {
+            return "clock-skew";
+        }
+    }
+}

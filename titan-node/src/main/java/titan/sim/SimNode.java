@@ -1,0 +1,273 @@
+package titan.sim;
+
+import java.util.ArrayDeque;
+import java.util.Optional;
+import java.util.function.Consumer;
+import java.util.random.RandomGenerator;
+
+import titan.node.Replica;
+import titan.node.UnsafeSwitch;
+import titan.node.kv.KvConfig;
+import titan.node.kv.KvStateMachine;
+import titan.raft.Entry;
+import titan.raft.Membership;
+import titan.raft.Message;
+import titan.raft.NodeId;
+import titan.raft.PersistentState;
+import titan.raft.RaftConfig;
+import titan.raft.RaftCore;
+import titan.raft.Ready;
+import titan.raft.Role;
+import titan.raft.Snapshot;
+
+/**
+ * One simulated Titan server: the real {@link RaftCore}, {@link Replica} and
+ * {@link KvStateMachine} over a {@link SimDisk}, driven the way the real node's event loop drives
+ * them. A sync takes {@link SimOptions#fsyncMicros()}; inputs that arrive meanwhile wait in an
+ * inbox and are stepped together afterwards, so batches form as they do under group commit. A
+ * crash during a sync loses what was not yet synced, possibly tearing the last record.
+ */
+final class SimNode {
+    enum State { UP, PAUSED, DOWN }
+
+    final NodeId id;
+    private final Simulation sim;
+    private final RaftConfig raftConfig;
+    private final Membership bootstrap;
+    private final RandomGenerator random;
+    private final SimDisk disk;
+
+    private RaftCore core;
+    private Replica replica;
+    private State state = State.DOWN;
+    private int epoch;
+    private boolean syncing;
+    private boolean syncDoneWhilePaused;
+    private Ready inProgress;
+    private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
+    private double clockRate = 1.0;
+    private Role lastRole = Role.FOLLOWER;
+    private long lastTerm;
+    private int restarts;
+
+    SimNode(NodeId id, Simulation sim, RaftConfig raftConfig, Membership bootstrap, RandomGenerator random) {
+        this.id = id;
+        this.sim = sim;
+        this.raftConfig = raftConfig;
+        this.bootstrap = bootstrap;
+        this.random = random;
+        this.disk = new SimDisk(id.toString(), sim.options().unsafe().contains(UnsafeSwitch.NO_FSYNC));
+    }
+
+    // ---------------------------------------------------------------- lifecycle
+
+    void start() {
+        PersistentState state = disk.recover().toPersistentState(bootstrap);
+        sim.monitor().started(id, state);
+        KvStateMachine stateMachine = new KvStateMachine(KvConfig.DEFAULT.withNoDedup(
+                sim.options().unsafe().contains(UnsafeSwitch.NO_DEDUP)));
+        if (state.snapshot().meta().index() > 0) {
+            stateMachine.restore(state.snapshot().data());
+        }
+        core = new RaftCore(raftConfig, state, random);
+        replica = new Replica(core, disk, sim.network().transportFor(id), stateMachine,
+                new Replica.Options(sim.options().snapshotEveryEntries(), sim.options().unsafe()), new MonitorHook());
+        this.state = State.UP;
+        lastRole = Role.FOLLOWER;
+        lastTerm = core.term();
+        syncing = false;
+        inProgress = null;
+        drive();
+    }
+
+    /** Power loss: the process dies and unsynced writes may be lost or torn. */
+    void crash() {
+        if (state == State.DOWN) {
+            return;
+        }
+        state = State.DOWN;
+        epoch++;
+        disk.crash(random);
+        inbox.clear();
+        syncing = false;
+        syncDoneWhilePaused = false;
+        inProgress = null;
+        core = null;
+        replica = null;
+        sim.trace().event(sim.now(), id, "crash", () -> "crashed");
+    }
+
+    void restart() {
+        if (state != State.DOWN) {
+            return;
+        }
+        restarts++;
+        start();
+        sim.trace().event(sim.now(), id, "restart", () -> "restarted at term " + core.term() + ", last index "
+                + core.lastIndex() + ", commit " + core.commitIndex());
+    }
+
+    void pause() {
+        if (state == State.UP) {
+            state = State.PAUSED;
+            sim.trace().event(sim.now(), id, "pause", () -> "paused");
+        }
+    }
+
+    void resume() {
+        if (state != State.PAUSED) {
+            return;
+        }
+        state = State.UP;
+        sim.trace().event(sim.now(), id, "resume", () -> "resumed");
+        if (syncDoneWhilePaused) {
+            syncDoneWhilePaused = false;
+            syncDone(epoch);
+        } else {
+            drainInbox();
+        }
+    }
+
+    void setClockRate(double rate) {
+        this.clockRate = rate;
+    }
+
+    // ---------------------------------------------------------------- inputs
+
+    /** One tick of this node's clock; schedules the next one at its (possibly skewed) rate. */
+    void tick() {
+        sim.scheduler().after(Math.max(1, (long) (sim.options().tickMicros() / clockRate)), this::tick);
+        if (state == State.UP) {
+            input(() -> core.tick());
+        }
+    }
+
+    void receive(Message m) {
+        if (state != State.DOWN) {
+            input(() -> core.step(m));
+        }
+    }
+
+    /** A client request arriving at this node; lost if the node is down. */
+    void clientRequest(Consumer<Replica> request) {
+        if (state != State.DOWN) {
+            input(() -> request.accept(replica));
+        }
+    }
+
+    private void input(Runnable work) {
+        if (state != State.UP || syncing) {
+            inbox.add(work);
+            return;
+        }
+        work.run();
+        observe();
+        drive();
+    }
+
+    private void drainInbox() {
+        while (state == State.UP && !syncing && !inbox.isEmpty()) {
+            inbox.poll().run();
+            observe();
+        }
+        drive();
+    }
+
+    // ---------------------------------------------------------------- the driver loop
+
+    private void drive() {
+        while (state == State.UP && !syncing) {
+            Optional<Ready> next = replica.nextReady();
+            if (next.isEmpty()) {
+                return;
+            }
+            Ready ready = next.get();
+            replica.persist(ready);
+            if (replica.mustSync(ready)) {
+                syncing = true;
+                inProgress = ready;
+                int e = epoch;
+                sim.scheduler().after(sim.options().fsyncMicros(), () -> syncDone(e));
+                return;
+            }
+            replica.finish(ready);
+            observe();
+        }
+    }
+
+    private void syncDone(int forEpoch) {
+        if (forEpoch != epoch) {
+            return; // the node crashed during the sync
+        }
+        if (state == State.PAUSED) {
+            syncDoneWhilePaused = true;
+            return;
+        }
+        disk.sync();
+        syncing = false;
+        Ready ready = inProgress;
+        inProgress = null;
+        replica.finish(ready);
+        observe();
+        drainInbox();
+    }
+
+    private void observe() {
+        sim.monitor().observe(id, core);
+        if (core.role() != lastRole || core.term() != lastTerm) {
+            Role from = lastRole;
+            lastRole = core.role();
+            lastTerm = core.term();
+            sim.trace().event(sim.now(), id, "role", () -> from + " -> " + core.role() + " at term " + core.term());
+        }
+    }
+
+    // ---------------------------------------------------------------- observation
+
+    State state() {
+        return state;
+    }
+
+    boolean isUp() {
+        return state == State.UP;
+    }
+
+    RaftCore core() {
+        return core;
+    }
+
+    Replica replica() {
+        return replica;
+    }
+
+    int restarts() {
+        return restarts;
+    }
+
+    /** Feeds the safety monitor from inside the replica. */
+    private final class MonitorHook implements Replica.Observer {
+        @Override
+        public void persisting(NodeId node, Ready ready) {
+            if (ready.snapshotToInstall() != null) {
+                sim.monitor().installedSnapshot(node, ready.snapshotToInstall());
+            }
+            sim.monitor().persisting(node, ready.entriesToPersist());
+        }
+
+        @Override
+        public void applied(NodeId node, Entry entry) {
+            sim.monitor().applied(node, entry);
+        }
+
+        @Override
+        public void snapshotRestored(NodeId node, Snapshot snapshot) {
+            sim.trace().event(sim.now(), node, "snapshot", () -> "installed " + snapshot);
+        }
+
+        @Override
+        public void compacted(NodeId node, Snapshot snapshot) {
+            sim.monitor().compacted(node, snapshot.meta().index());
+            sim.trace().event(sim.now(), node, "snapshot", () -> "compacted to " + snapshot);
+        }
+    }
+}

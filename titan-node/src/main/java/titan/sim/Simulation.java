@@ -1,0 +1,595 @@
+package titan.sim;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+import java.util.TreeSet;
+import java.nio.charset.StandardCharsets;
+import java.util.function.Consumer;
+import java.util.function.Function;
+import java.util.random.RandomGenerator;
+
+import titan.node.ClientOutcome;
+import titan.node.Replica;
+import titan.node.kv.KvCommand;
+import titan.node.UnsafeSwitch;
+import titan.raft.Membership;
+import titan.raft.NodeId;
+import titan.raft.RaftConfig;
+import titan.raft.Role;
+
+/**
+ * A whole Titan cluster and its clients in one thread, over simulated time, network and disks
+ * (TigerBeetle's VOPR, FoundationDB's simulation). A seed determines the run completely: every
+ * random choice comes from one {@link SplittableRandom} split per component, so the same seed
+ * gives the same history byte for byte, and a failing seed can be replayed with tracing on.
+ *
+ * <p>A randomized run ({@link #run()}) goes through Jepsen's phases: the workload under a fault
+ * schedule, heal everything, let the cluster recover, final reads of every key, then wait for all
+ * replicas to converge. The {@link SafetyMonitor} checks Raft's safety properties after every
+ * step; liveness (recovery after healing, convergence) is checked at the end.
+ *
+ * <p>Scenario tests use the same object step by step: {@link #runUntilLeader()},
+ * {@link #network()}, {@link #runTicks(int)}, {@link #crash(NodeId)}, ….
+ */
+public final class Simulation {
+    private final SimOptions options;
+    private final FaultSchedule schedule;
+    private final SimScheduler scheduler = new SimScheduler();
+    private final SafetyMonitor monitor = new SafetyMonitor();
+    private final Trace trace;
+    private final SimNetwork network;
+    private final List<SimNode> nodes = new ArrayList<>();
+    private final List<SimClient> clients = new ArrayList<>();
+    private final List<HistoryEvent> history = new ArrayList<>();
+    private final RandomGenerator faultRandom;
+    private final Set<NodeId> faultedNodes = new HashSet<>();
+    private int opsTaken;
+    private int scriptedProcesses;
+    private long values;
+    private long clientIds;
+
+    private Simulation(SimOptions options, FaultSchedule schedule) {
+        this.options = options;
+        SplittableRandom root = new SplittableRandom(options.seed());
+        this.trace = options.trace() ? Trace.on(options.traceMessages()) : Trace.OFF;
+        this.network = new SimNetwork(scheduler, root.split(), options.nodes(), trace);
+        this.faultRandom = root.split();
+        RandomGenerator scheduleRandom = root.split();
+        this.schedule = schedule != null ? schedule
+                : FaultSchedule.random(scheduleRandom, options.faultKinds(), options.electionMicros(),
+                        horizonMicros(options));
+        Membership membership = Membership.ofVoters(options.nodes());
+        for (int i = 1; i <= options.nodes(); i++) {
+            NodeId id = NodeId.of(i);
+            RaftConfig config = RaftConfig.defaults(id)
+                    .withTicks(options.electionTicks(), options.heartbeatTicks())
+                    .withFlowControl(options.appendBytesMax(), 32, 1 << 20)
+                    .withSnapshotChunkBytes(4096)
+                    .withUnsafe(UnsafeSwitch.raftModes(options.unsafe()));
+            nodes.add(new SimNode(id, this, config, membership, root.split()));
+        }
+        for (int w = 0; w < options.clients(); w++) {
+            clients.add(new SimClient(w, this, root.split()));
+        }
+        network.onDeliver(m -> {
+            trace.log(scheduler.nowMicros(), m.to(), () -> "recv " + Trace.describe(m));
+            node(m.to()).receive(m);
+        });
+        for (SimNode node : nodes) {
+            node.start();
+            long phase = root.nextLong(options.tickMicros());
+            scheduler.after(phase, node::tick);
+        }
+    }
+
+    /** A generous bound on how long the workload may run, for generating the fault schedule. */
+    private static long horizonMicros(SimOptions o) {
+        return Math.max(o.electionMicros() * 20, (long) o.ops() * 3_000 / Math.max(1, o.clients()) + 2_000_000);
+    }
+
+    public static Simulation of(SimOptions options) {
+        return new Simulation(options, null);
+    }
+
+    /** The same run with an edited fault schedule (the shrinker's tool). */
+    public static Simulation of(SimOptions options, FaultSchedule schedule) {
+        return new Simulation(options, schedule);
+    }
+
+    /** For scenario tests: a fault-free cluster where only the test injects faults. */
+    public static Simulation scenario(long seed, int voters) {
+        return scenario(seed, voters, Set.of());
+    }
+
+    /** A scenario cluster with some unsafe switches on. */
+    public static Simulation scenario(long seed, int voters, Set<UnsafeSwitch> unsafe) {
+        return new Simulation(SimOptions.defaults(seed).withNodes(voters).withOps(0).withFaults(Set.of())
+                .withUnsafe(unsafe), FaultSchedule.NONE);
+    }
+
+    // ---------------------------------------------------------------- the randomized run
+
+    /** Runs the whole test; never throws for a bug in Titan (it is reported in the result). */
+    public SimResult run() {
+        String failure = null;
+        String kind = null;
+        try {
+            scheduleFaults();
+            clients.forEach(c -> scheduler.after(0, c::next));
+            long workloadEnd = runWhile(() -> !workloadDone(), horizonMicros(options) * 4);
+            if (!workloadDone()) {
+                throw new LivenessFailure("the workload did not finish by " + millis(workloadEnd));
+            }
+            healAll();
+            runTicks(options.electionTicks() * 3);
+            clients.forEach(SimClient::startFinalReads);
+            long readsDeadline = scheduler.nowMicros() + options.electionMicros() * 100;
+            runWhile(() -> !clients.stream().allMatch(SimClient::idle), readsDeadline);
+            if (!clients.stream().allMatch(SimClient::idle)) {
+                throw new LivenessFailure("final reads did not complete within " + millis(options.electionMicros()
+                        * 100) + " after healing");
+            }
+            awaitConvergence();
+        } catch (SafetyViolation v) {
+            kind = v.kind();
+            failure = v.getMessage();
+        } catch (LivenessFailure l) {
+            kind = "liveness";
+            failure = l.getMessage();
+        } catch (RuntimeException e) {
+            // Invariants.check failures inside the core, or any other bug surfacing as an exception.
+            kind = e instanceof IllegalStateException ? "invariant" : "exception";
+            StringBuilder b = new StringBuilder(e.toString());
+            StackTraceElement[] frames = e.getStackTrace();
+            for (int i = 0; i < Math.min(8, frames.length); i++) {
+                b.append("\n    at ").append(frames[i]);
+            }
+            failure = b.toString();
+        }
+        trace.event(scheduler.nowMicros(), null, "end", () -> "end of run");
+        return new SimResult(options, schedule, List.copyOf(history), kind, failure, scheduler.nowMicros(),
+                scheduler.executed(), network.sent(), monitor.checks(), monitor.committedMax(), trace.lines());
+    }
+
+    private boolean workloadDone() {
+        return opsTaken >= options.ops() && clients.stream().allMatch(SimClient::idle);
+    }
+
+    /** Runs events while {@code condition} holds, up to {@code deadlineMicros}; returns the time reached. */
+    private long runWhile(java.util.function.BooleanSupplier condition, long deadlineMicros) {
+        while (condition.getAsBoolean() && scheduler.nowMicros() < deadlineMicros) {
+            if (!scheduler.runNext()) {
+                break;
+            }
+        }
+        return scheduler.nowMicros();
+    }
+
+    /** After healing: every node up must apply everything committed, and the replicas must agree. */
+    private void awaitConvergence() {
+        long deadline = scheduler.nowMicros() + options.electionMicros() * 50;
+        runWhile(() -> !converged(), deadline);
+        if (!converged()) {
+            StringBuilder state = new StringBuilder();
+            for (SimNode n : nodes) {
+                state.append(' ').append(n.id).append(n.core().role() == Role.LEADER ? "*" : "")
+                        .append(" applied=").append(n.core().appliedIndex()).append(" commit=")
+                        .append(n.core().commitIndex());
+            }
+            throw new LivenessFailure("replicas did not converge within " + millis(options.electionMicros() * 50)
+                    + " after healing:" + state);
+        }
+        byte[] reference = nodes.get(0).replica().stateMachine().snapshot();
+        for (SimNode n : nodes) {
+            if (!Arrays.equals(reference, n.replica().stateMachine().snapshot())) {
+                throw new SafetyViolation("replica-divergence", n.id + "'s key-value state differs from "
+                        + nodes.get(0).id + "'s at the same applied index " + n.core().appliedIndex());
+            }
+        }
+    }
+
+    private boolean converged() {
+        Optional<SimNode> leader = nodes.stream().filter(n -> n.isUp() && n.core().role() == Role.LEADER).findFirst();
+        if (leader.isEmpty()) {
+            return false;
+        }
+        long commit = leader.get().core().commitIndex();
+        return commit >= monitor.committedMax()
+                && nodes.stream().allMatch(n -> n.isUp() && n.core().appliedIndex() == commit);
+    }
+
+    // ---------------------------------------------------------------- faults
+
+    private void scheduleFaults() {
+        for (FaultSchedule.Window w : schedule.windows()) {
+            scheduler.at(w.startMicros(), () -> {
+                if (!workloadDone()) {
+                    startFault(w);
+                }
+            });
+        }
+    }
+
+    private void startFault(FaultSchedule.Window w) {
+        Fault fault = w.fault();
+        String detail = inject(fault);
+        if (detail == null) {
+            return; // nothing to do now (e.g. no leader to isolate)
+        }
+        recordNemesis("start-" + fault.name(), detail);
+        scheduler.after(w.durationMicros(), () -> {
+            String healed = heal(fault);
+            if (healed != null) {
+                recordNemesis("stop-" + fault.name(), healed);
+            }
+        });
+    }
+
+    /** Starts {@code fault}; returns a description of what it did, or null when it did nothing. */
+    private String inject(Fault fault) {
+        if (fault instanceof Fault.Partition p) {
+            return partition(p.shape());
+        }
+        if (fault instanceof Fault.Crash c) {
+            Set<NodeId> targets = targets(c.target());
+            targets.forEach(id -> node(id).crash());
+            faultedNodes.addAll(targets);
+            return targets.isEmpty() ? null : "crash " + targets;
+        }
+        if (fault instanceof Fault.Pause p) {
+            Set<NodeId> targets = targets(p.target());
+            targets.forEach(id -> node(id).pause());
+            return targets.isEmpty() ? null : "pause " + targets;
+        }
+        if (fault instanceof Fault.Links l) {
+            network.setFaults(l.faults());
+            return String.format("loss=%.2f duplicate=%.2f delay=%dus jitter=%dus", l.faults().lossProbability(),
+                    l.faults().duplicateProbability(), l.faults().delayMeanMicros(), l.faults().jitterMeanMicros());
+        }
+        Fault.ClockSkew skew = (Fault.ClockSkew) fault;
+        NodeId target = NodeId.of(1 + faultRandom.nextInt(options.nodes()));
+        node(target).setClockRate(skew.rate());
+        return String.format("%s clock rate %.2f", target, skew.rate());
+    }
+
+    private String heal(Fault fault) {
+        if (fault instanceof Fault.Partition) {
+            network.heal();
+            return "healed";
+        }
+        if (fault instanceof Fault.Crash) {
+            Set<NodeId> down = new TreeSet<>();
+            for (SimNode n : nodes) {
+                if (n.state() == SimNode.State.DOWN) {
+                    n.restart();
+                    down.add(n.id);
+                }
+            }
+            return "restart " + down;
+        }
+        if (fault instanceof Fault.Pause) {
+            nodes.forEach(SimNode::resume);
+            return "resume all";
+        }
+        if (fault instanceof Fault.Links) {
+            network.setFaults(NetworkFaults.HEALTHY);
+            return "links healthy";
+        }
+        nodes.forEach(n -> n.setClockRate(1.0));
+        return "clocks normal";
+    }
+
+    /** Ends every fault: the network heals, paused nodes resume, crashed nodes restart. */
+    public void healAll() {
+        network.heal();
+        network.setFaults(NetworkFaults.HEALTHY);
+        for (SimNode n : nodes) {
+            n.setClockRate(1.0);
+            n.resume();
+            n.restart();
+        }
+        recordNemesis("heal-all", "network healed, all nodes up");
+    }
+
+    /** Cuts links in {@code shape}; returns a description, or null when it could not apply. */
+    private String partition(Fault.PartitionShape shape) {
+        List<NodeId> ids = new ArrayList<>(allNodes());
+        shuffle(ids);
+        int n = ids.size();
+        if (n < 2) {
+            return null;
+        }
+        switch (shape) {
+            case HALVES -> {
+                int cut = n / 2;
+                List<Set<NodeId>> groups = List.of(new TreeSet<>(ids.subList(0, cut)), new TreeSet<>(ids.subList(cut, n)));
+                network.partition(groups);
+                return describeGroups(groups);
+            }
+            case ISOLATE_ONE -> {
+                network.isolate(ids.get(0));
+                return describeGroups(List.of(Set.of(ids.get(0)), new TreeSet<>(ids.subList(1, n))));
+            }
+            case ISOLATE_LEADER -> {
+                Optional<NodeId> leader = currentLeader();
+                if (leader.isEmpty()) {
+                    return null;
+                }
+                network.isolate(leader.get());
+                TreeSet<NodeId> rest = new TreeSet<>(ids);
+                rest.remove(leader.get());
+                return describeGroups(List.of(Set.of(leader.get()), rest)) + " (leader isolated)";
+            }
+            case MAJORITIES_RING -> {
+                // Jepsen's majorities-ring: nodes in a random ring each keep links only to their
+                // nearest neighbours, enough to see a majority, so no two nodes see the same majority.
+                Set<List<NodeId>> links = new LinkedHashSet<>();
+                int reach = (n / 2 + 1) / 2;
+                for (int i = 0; i < n; i++) {
+                    for (int d = 1; d <= reach; d++) {
+                        links.add(List.of(ids.get(i), ids.get((i + d) % n)));
+                    }
+                }
+                network.keepOnly(links);
+                StringBuilder ring = new StringBuilder("ring");
+                ids.forEach(id -> ring.append(' ').append(id));
+                return ring.toString();
+            }
+            case BRIDGE -> {
+                // Two halves that only one node, the bridge, can talk to both of.
+                NodeId bridge = ids.get(0);
+                int half = (n - 1) / 2;
+                Set<NodeId> a = new TreeSet<>(ids.subList(1, 1 + half));
+                Set<NodeId> b = new TreeSet<>(ids.subList(1 + half, n));
+                network.partition(List.of(a, b));
+                return describeGroups(List.of(a, b)) + " (bridge " + bridge + ")";
+            }
+            case ONE_WAY -> {
+                network.cutOneWay(ids.get(0), ids.get(1));
+                return ids.get(0) + " -/-> " + ids.get(1);
+            }
+        }
+        return null;
+    }
+
+    private static String describeGroups(List<Set<NodeId>> groups) {
+        StringBuilder b = new StringBuilder();
+        for (Set<NodeId> g : groups) {
+            if (b.length() > 0) {
+                b.append(" | ");
+            }
+            g.forEach(id -> b.append(id).append(' '));
+            b.setLength(b.length() - 1);
+        }
+        return b.toString();
+    }
+
+    private Set<NodeId> targets(Fault.Target target) {
+        List<NodeId> ids = new ArrayList<>(allNodes());
+        shuffle(ids);
+        int n = ids.size();
+        return switch (target) {
+            case ONE -> Set.of(ids.get(0));
+            case LEADER -> currentLeader().map(Set::of).orElse(Set.of());
+            case MINORITY -> new TreeSet<>(ids.subList(0, Math.max(1, (n - 1) / 2)));
+            case MAJORITY -> new TreeSet<>(ids.subList(0, n / 2 + 1));
+            case ALL -> new TreeSet<>(ids);
+        };
+    }
+
+    private void shuffle(List<NodeId> ids) {
+        for (int i = ids.size() - 1; i > 0; i--) {
+            int j = faultRandom.nextInt(i + 1);
+            NodeId t = ids.get(i);
+            ids.set(i, ids.get(j));
+            ids.set(j, t);
+        }
+    }
+
+    private void recordNemesis(String f, String value) {
+        record(new HistoryEvent(HistoryEvent.NEMESIS, "info", f, null, value, nowNanos(), null, null));
+        trace.event(scheduler.nowMicros(), null, "nemesis", () -> f + " " + value);
+    }
+
+    // ---------------------------------------------------------------- scenario API
+
+    public NodeId runUntilLeader() {
+        long deadline = scheduler.nowMicros() + options.electionMicros() * 100;
+        runWhile(() -> currentLeader().isEmpty(), deadline);
+        return currentLeader().orElseThrow(() -> new LivenessFailure("no leader within "
+                + millis(options.electionMicros() * 100)));
+    }
+
+    public void runTicks(int ticks) {
+        scheduler.runUntil(scheduler.nowMicros() + ticks * options.tickMicros());
+    }
+
+    public SimNetwork network() {
+        return network;
+    }
+
+    public void crash(NodeId id) {
+        node(id).crash();
+    }
+
+    public void restart(NodeId id) {
+        node(id).restart();
+    }
+
+    public void pause(NodeId id) {
+        node(id).pause();
+    }
+
+    public void resume(NodeId id) {
+        node(id).resume();
+    }
+
+    /** Runs {@code id}'s clock at {@code rate} times real speed (its timeouts slow down or speed up). */
+    public void setClockRate(NodeId id, double rate) {
+        node(id).setClockRate(rate);
+    }
+
+    /**
+     * A scripted client write of {@code value} to {@code key}, sent to {@code node} (no redirects),
+     * recorded in the history as its own process. Runs the simulation until the answer arrives or
+     * five election timeouts pass; returns the answer, or {@code null} on timeout.
+     */
+    public ClientOutcome write(NodeId node, String key, String value) {
+        KvCommand command = new KvCommand.Put(newClientId(), 1, key, value.getBytes(StandardCharsets.UTF_8));
+        return scripted(node, "write", key, value, replica -> reply -> replica.write(command, reply));
+    }
+
+    /** A scripted client read of {@code key} at {@code node}; see {@link #write}. */
+    public ClientOutcome read(NodeId node, String key) {
+        return scripted(node, "read", key, null, replica -> reply -> replica.read(key, reply));
+    }
+
+    private ClientOutcome scripted(NodeId node, String f, String key, String value,
+                                   Function<Replica, Consumer<Consumer<ClientOutcome>>> request) {
+        long process = 1_000 + scriptedProcesses++;
+        record(new HistoryEvent(process, "invoke", f, key, value, nowNanos(), null, null));
+        ClientOutcome[] answer = new ClientOutcome[1];
+        toNode(node, replica -> request.apply(replica).accept(outcome -> toClient(() -> answer[0] = outcome)));
+        runWhile(() -> answer[0] == null, scheduler.nowMicros() + options.electionMicros() * 5);
+        ClientOutcome outcome = answer[0];
+        String type;
+        Object completed = value;
+        String error = null;
+        if (outcome instanceof ClientOutcome.Read r) {
+            type = "ok";
+            completed = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+        } else if (outcome instanceof ClientOutcome.Applied a) {
+            acknowledged(a.index(), a.term());
+            type = "ok";
+        } else if (outcome instanceof ClientOutcome.NotLeader || outcome instanceof ClientOutcome.Refused) {
+            type = "fail";
+            error = outcome.toString();
+        } else {
+            type = f.equals("read") ? "fail" : "info";
+            error = outcome == null ? "timeout" : outcome.toString();
+        }
+        record(new HistoryEvent(process, type, f, key, completed, nowNanos(), node.toString(), error));
+        return outcome;
+    }
+
+    /** The node that leads in the highest term among running nodes, if any. */
+    public Optional<NodeId> currentLeader() {
+        return leaderAmong(allNodes());
+    }
+
+    public Optional<NodeId> leaderAmong(Collection<NodeId> candidates) {
+        NodeId best = null;
+        long bestTerm = -1;
+        for (NodeId id : candidates) {
+            SimNode n = node(id);
+            if (n.isUp() && n.core().role() == Role.LEADER && n.core().term() > bestTerm) {
+                best = id;
+                bestTerm = n.core().term();
+            }
+        }
+        return Optional.ofNullable(best);
+    }
+
+    public Set<NodeId> allNodes() {
+        Set<NodeId> ids = new TreeSet<>();
+        nodes.forEach(n -> ids.add(n.id));
+        return ids;
+    }
+
+    public Set<NodeId> othersThan(NodeId id) {
+        Set<NodeId> ids = allNodes();
+        ids.remove(id);
+        return ids;
+    }
+
+    /** The Raft term and role of a node, for scenario assertions. */
+    public titan.raft.Status status(NodeId id) {
+        return node(id).core().status();
+    }
+
+    public List<HistoryEvent> history() {
+        return List.copyOf(history);
+    }
+
+    // ---------------------------------------------------------------- plumbing for nodes and clients
+
+    SimOptions options() {
+        return options;
+    }
+
+    SimScheduler scheduler() {
+        return scheduler;
+    }
+
+    SafetyMonitor monitor() {
+        return monitor;
+    }
+
+    Trace trace() {
+        return trace;
+    }
+
+    long now() {
+        return scheduler.nowMicros();
+    }
+
+    long nowNanos() {
+        return scheduler.nowMicros() * 1_000;
+    }
+
+    SimNode node(NodeId id) {
+        return nodes.get(id.value() - 1);
+    }
+
+    boolean takeOp() {
+        if (opsTaken >= options.ops()) {
+            return false;
+        }
+        opsTaken++;
+        return true;
+    }
+
+    String nextValue() {
+        return Long.toString(++values);
+    }
+
+    long newClientId() {
+        return ++clientIds;
+    }
+
+    void record(HistoryEvent event) {
+        history.add(event);
+    }
+
+    void acknowledged(long index, long term) {
+        monitor.acknowledged(index, term);
+    }
+
+    /** A client request travels to {@code to}; it is lost if the node is down when it arrives. */
+    void toNode(NodeId to, Consumer<Replica> request) {
+        scheduler.after(network.delayMicros(), () -> node(to).clientRequest(request));
+    }
+
+    /** A reply travels back to a client. */
+    void toClient(Runnable delivery) {
+        scheduler.after(network.delayMicros(), delivery);
+    }
+
+    private static String millis(long micros) {
+        return String.format("%.1f ms", micros / 1000.0);
+    }
+
+    /** The cluster did not recover in time after every fault was healed. */
+    static final class LivenessFailure extends RuntimeException {
+        LivenessFailure(String message) {
+            super(message, null, false, false);
+        }
+    }
+}
