@@ -29,6 +29,23 @@ class KnossosVerdictTest {
         }
     }
 
+    // Where Knossos's own tests name the operation that cannot be linearized, ours names the same one.
+    @ParameterizedTest(name = "{0}: process {1} read {2}")
+    @org.junit.jupiter.params.provider.CsvSource({
+            "bad-analysis.edn, 21, 2",
+            "cas-failure.edn, 70, 0",
+            "immediate-failure.edn, 1, 3",
+            "rethink-fail-minimal.edn, 1, 3",
+            "rethink-fail-smaller.edn, 12, 3"})
+    void failingOperationIsTheOneKnossosNames(String file, int process, long value) throws Exception {
+        History history = HistoryFiles.read(KnossosHistories.root().resolve("cas-register/bad/" + file));
+        CheckResult result = Linearizability.check(KnossosHistories.model("cas-register"), history);
+        titan.checker.history.Operation failing = result.decisive().orElseThrow().failure().orElseThrow();
+        assertThat(failing.process()).isEqualTo(process);
+        assertThat(failing.f()).isEqualTo("read");
+        assertThat(failing.value()).isEqualTo(value);
+    }
+
     // The set has 122 files; a missing copy would otherwise pass silently.
     @Test
     void allKnossosFilesArePresent() {

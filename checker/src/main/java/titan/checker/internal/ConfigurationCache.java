@@ -9,25 +9,25 @@ import java.util.Arrays;
  * depends only on which operations are linearized and the state they left.
  * <p>Open addressing over primitive arrays, with the sets' canonical windows packed into one
  * {@code long[]} arena: no object per entry, so millions of entries cost tens of bytes each, and
- * every growth is paid for from the {@link MemoryBudget} first. Entries are compared in full (window
- * and state), never by hash alone, so a hash collision cannot prune a branch wrongly.
+ * every growth is paid for from the {@link MemoryBudget} first. A slot holds the full 64-bit hash
+ * beside the entry index, so a probe that misses touches one cache line. Entries are compared in
+ * full (window, unknown-outcome words and state), never by hash alone, so a hash collision cannot
+ * prune a branch wrongly.
  */
 final class ConfigurationCache {
     enum Added { NEW, SEEN, OUT_OF_MEMORY }
 
-    private static final int ENTRY_BYTES = 8 + 4 + 4 + 4 + 4;
+    /** Two longs of metadata per entry, and two longs of table per entry at half load. */
+    private static final int ENTRY_BYTES = 16 + 32;
+    private static final int INITIAL_ENTRIES = 16;
 
     private final MemoryBudget budget;
     private long reservedBytes;
 
-    private int[] slots;          // entry index + 1, or 0 for empty
-    private long[] hashes;
-    private int[] states;
-    private int[] offsets;        // into arena
-    private int[] lows;
-    private int[] lengths;
+    private long[] table;  // per slot: [hash, entry index + 1 (0: empty)]
+    private long[] meta;   // per entry: [(arena offset << 32) | state, (low word << 32) | window length]
     private int size;
-    private long[] arena;
+    private long[] arena;  // per entry: its window words, then its unknown-outcome words
     private int arenaUsed;
 
     ConfigurationCache(MemoryBudget budget) {
@@ -36,79 +36,40 @@ final class ConfigurationCache {
 
     /** Adds (set, state) unless present. The budget is checked only when a table must grow. */
     Added add(LinearizedSet set, int state) {
-        if (slots == null && !allocate()) {
+        if (table == null && !allocate()) {
             return Added.OUT_OF_MEMORY;
         }
         long hash = configurationHash(set.hash(), state);
-        int low = set.lowWord();
+        int slot = find(hash, set, state, false);
+        if (slot >= 0) {
+            return Added.SEEN;
+        }
         int length = set.windowLength();
         long[] words = set.words();
         int pendingFrom = set.pendingFromWord();
         int pendingLength = words.length - pendingFrom;
-        int mask = slots.length - 1;
-        int slot = (int) hash & mask;
-        while (true) {
-            int entry = slots[slot] - 1;
-            if (entry < 0) {
-                break;
-            }
-            if (hashes[entry] == hash && states[entry] == state && lows[entry] == low && lengths[entry] == length
-                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)
-                    && Arrays.equals(arena, offsets[entry] + length, offsets[entry] + length + pendingLength,
-                            words, pendingFrom, words.length)) {
-                return Added.SEEN;
-            }
-            slot = (slot + 1) & mask;
-        }
         if (!ensureRoom(length + pendingLength)) {
             return Added.OUT_OF_MEMORY;
         }
-        if ((size + 1) * 2 > slots.length) {
+        slot = -slot - 1;
+        if ((size + 1) * 2 > table.length / 2) {
             rehash();
-            mask = slots.length - 1;
-            slot = (int) hash & mask;
-            while (slots[slot] != 0) {
-                slot = (slot + 1) & mask;
-            }
+            slot = emptySlot(hash);
         }
-        hashes[size] = hash;
-        states[size] = state;
-        offsets[size] = arenaUsed;
-        lows[size] = low;
-        lengths[size] = length;
+        int low = set.lowWord();
+        meta[2 * size] = ((long) arenaUsed << 32) | (state & 0xFFFFFFFFL);
+        meta[2 * size + 1] = ((long) low << 32) | length;
         System.arraycopy(words, low, arena, arenaUsed, length);
         System.arraycopy(words, pendingFrom, arena, arenaUsed + length, pendingLength);
         arenaUsed += length + pendingLength;
-        slots[slot] = ++size;
+        table[2 * slot] = hash;
+        table[2 * slot + 1] = ++size;
         return Added.NEW;
     }
 
     /** Whether the cache holds exactly (set, state). */
     boolean contains(LinearizedSet set, int state) {
-        if (slots == null) {
-            return false;
-        }
-        long hash = configurationHash(set.hash(), state);
-        int low = set.lowWord();
-        int length = set.windowLength();
-        long[] words = set.words();
-        int pendingFrom = set.pendingFromWord();
-        int pendingLength = words.length - pendingFrom;
-        int mask = slots.length - 1;
-        int slot = (int) hash & mask;
-        while (true) {
-            int entry = slots[slot] - 1;
-            if (entry < 0) {
-                return false;
-            }
-            if (hashes[entry] == hash && states[entry] == state && lows[entry] == low && lengths[entry] == length
-                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)
-                    && Arrays.equals(arena, offsets[entry] + length, offsets[entry] + length + pendingLength,
-                            words, pendingFrom, words.length)) {
-                return true;
-            }
-            slot = (slot + 1) & mask;
-        }
+        return table != null && find(configurationHash(set.hash(), state), set, state, false) >= 0;
     }
 
     /**
@@ -116,32 +77,47 @@ final class ConfigurationCache {
      * Such a configuration dominates the given one (see {@link PartitionSearch}).
      */
     boolean containsWithoutPending(LinearizedSet set, int state) {
-        if (slots == null) {
-            return false;
-        }
-        long hash = configurationHash(set.completedHash(), state);
+        return table != null && find(configurationHash(set.completedHash(), state), set, state, true) >= 0;
+    }
+
+    /**
+     * The slot holding (set, state), or {@code -(empty slot) - 1} when absent. With
+     * {@code withoutPending}, the entry's unknown-outcome words must be zero instead of equal.
+     */
+    private int find(long hash, LinearizedSet set, int state, boolean withoutPending) {
         int low = set.lowWord();
         int length = set.windowLength();
         long[] words = set.words();
-        int pendingLength = words.length - set.pendingFromWord();
-        int mask = slots.length - 1;
+        int pendingFrom = set.pendingFromWord();
+        int mask = (table.length >>> 1) - 1;
         int slot = (int) hash & mask;
         while (true) {
-            int entry = slots[slot] - 1;
-            if (entry < 0) {
-                return false;
+            long entryPlusOne = table[2 * slot + 1];
+            if (entryPlusOne == 0) {
+                return -slot - 1;
             }
-            if (hashes[entry] == hash && states[entry] == state && lows[entry] == low && lengths[entry] == length
-                    && Arrays.equals(arena, offsets[entry], offsets[entry] + length, words, low, low + length)
-                    && allZero(offsets[entry] + length, pendingLength)) {
-                return true;
+            if (table[2 * slot] == hash) {
+                int entry = (int) entryPlusOne - 1;
+                long first = meta[2 * entry];
+                long second = meta[2 * entry + 1];
+                if ((int) first == state && second == (((long) low << 32) | length)) {
+                    int offset = (int) (first >>> 32);
+                    if (Arrays.equals(arena, offset, offset + length, words, low, low + length)
+                            && pendingMatches(offset + length, words, pendingFrom, withoutPending)) {
+                        return slot;
+                    }
+                }
             }
             slot = (slot + 1) & mask;
         }
     }
 
-    private boolean allZero(int from, int length) {
-        for (int i = from; i < from + length; i++) {
+    private boolean pendingMatches(int offset, long[] words, int pendingFrom, boolean withoutPending) {
+        int pendingLength = words.length - pendingFrom;
+        if (!withoutPending) {
+            return Arrays.equals(arena, offset, offset + pendingLength, words, pendingFrom, words.length);
+        }
+        for (int i = offset; i < offset + pendingLength; i++) {
             if (arena[i] != 0) {
                 return false;
             }
@@ -161,42 +137,28 @@ final class ConfigurationCache {
     void release() {
         budget.release(reservedBytes);
         reservedBytes = 0;
-        slots = null;
-        hashes = null;
-        states = null;
-        offsets = null;
-        lows = null;
-        lengths = null;
+        table = null;
+        meta = null;
         arena = null;
     }
 
     private boolean allocate() {
-        int entries = 16;
-        if (!reserve(32L * 4 + (long) entries * ENTRY_BYTES + 32L * 8)) {
+        if (!reserve((long) INITIAL_ENTRIES * ENTRY_BYTES + 32L * 8)) {
             return false;
         }
-        slots = new int[32];
-        hashes = new long[entries];
-        states = new int[entries];
-        offsets = new int[entries];
-        lows = new int[entries];
-        lengths = new int[entries];
+        table = new long[4 * INITIAL_ENTRIES];
+        meta = new long[2 * INITIAL_ENTRIES];
         arena = new long[32];
         return true;
     }
 
     private boolean ensureRoom(int length) {
-        if (size == hashes.length) {
-            int entries = hashes.length * 2;
-            // The table doubles with the entries, so reserve for both at once.
-            if (!reserve((long) hashes.length * ENTRY_BYTES + (long) slots.length * 4)) {
+        if (2 * size == meta.length) {
+            // The table doubles with the entries (rehash), so reserve for both at once.
+            if (!reserve((long) size * ENTRY_BYTES)) {
                 return false;
             }
-            hashes = Arrays.copyOf(hashes, entries);
-            states = Arrays.copyOf(states, entries);
-            offsets = Arrays.copyOf(offsets, entries);
-            lows = Arrays.copyOf(lows, entries);
-            lengths = Arrays.copyOf(lengths, entries);
+            meta = Arrays.copyOf(meta, meta.length * 2);
         }
         if (arenaUsed + length > arena.length) {
             long grown = Math.max((long) arena.length * 2, (long) arenaUsed + length);
@@ -209,16 +171,24 @@ final class ConfigurationCache {
     }
 
     private void rehash() {
-        int[] grown = new int[slots.length * 2];
-        int mask = grown.length - 1;
-        for (int entry = 0; entry < size; entry++) {
-            int slot = (int) hashes[entry] & mask;
-            while (grown[slot] != 0) {
-                slot = (slot + 1) & mask;
+        long[] old = table;
+        table = new long[old.length * 2];
+        for (int slot = 0; slot < old.length / 2; slot++) {
+            if (old[2 * slot + 1] != 0) {
+                int target = emptySlot(old[2 * slot]);
+                table[2 * target] = old[2 * slot];
+                table[2 * target + 1] = old[2 * slot + 1];
             }
-            grown[slot] = entry + 1;
         }
-        slots = grown;
+    }
+
+    private int emptySlot(long hash) {
+        int mask = (table.length >>> 1) - 1;
+        int slot = (int) hash & mask;
+        while (table[2 * slot + 1] != 0) {
+            slot = (slot + 1) & mask;
+        }
+        return slot;
     }
 
     private boolean reserve(long bytes) {
