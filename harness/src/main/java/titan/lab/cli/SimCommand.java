@@ -1,0 +1,234 @@
+package titan.lab.cli;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
+
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import titan.lab.sim.FailureReport;
+import titan.lab.sim.SeedOutcome;
+import titan.lab.sim.SeedRunner;
+import titan.lab.sim.Shrinker;
+import titan.lab.sim.SimSwarm;
+import titan.lab.store.RunStore;
+import titan.node.UnsafeSwitch;
+import titan.sim.FaultSchedule;
+import titan.sim.SimOptions;
+
+/**
+ * {@code titan-lab sim}: runs many seeds of the deterministic simulator, each a whole Titan cluster
+ * under a randomized fault schedule, checks Raft's invariants at every step and each history for
+ * linearizability, and reports. Exit code: 0 when every run kept every invariant and every
+ * history is linearizable, 1 otherwise, 2 when some histories could not be decided (and nothing
+ * failed), 254 for bad arguments.
+ */
+@Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Runs seeds of the deterministic simulator: a whole Titan cluster in one thread per seed, "
+                + "under randomized partitions, crashes, pauses, lossy links and clock skew.",
+                "Failing seeds are shrunk and written to results/runs/sim/<timestamp>/seed-N/."})
+public final class SimCommand implements Callable<Integer> {
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--seeds", paramLabel = "N", defaultValue = "100", description = "Seeds to run (default: ${DEFAULT-VALUE}).")
+    long seeds;
+
+    @Option(names = "--seed-start", paramLabel = "S", defaultValue = "1", description = "First seed (default: ${DEFAULT-VALUE}).")
+    long seedStart;
+
+    @Option(names = "--nodes", paramLabel = "N", defaultValue = "5", description = "Voters per cluster, 1 to 9 (default: ${DEFAULT-VALUE}).")
+    int nodes;
+
+    @Option(names = "--ops", paramLabel = "N", defaultValue = "500", description = "Client operations per run (default: ${DEFAULT-VALUE}).")
+    int ops;
+
+    @Option(names = "--clients", paramLabel = "N", defaultValue = "5", description = "Concurrent clients (default: ${DEFAULT-VALUE}).")
+    int clients;
+
+    @Option(names = "--keys", paramLabel = "N", defaultValue = "4", description = "Distinct keys (default: ${DEFAULT-VALUE}).")
+    int keys;
+
+    @Option(names = "--faults", paramLabel = "KINDS", defaultValue = "all",
+            description = "Fault kinds: all, none, or a list of partition,crash,pause,links,clock (default: ${DEFAULT-VALUE}).")
+    String faults;
+
+    @Option(names = "--unsafe", paramLabel = "MODES", defaultValue = "",
+            description = "Unsafe modes to switch on, to prove the checks fail: stale-reads, ack-before-commit, "
+                    + "no-dedup, no-fsync, vote-without-log-check, commit-previous-term.")
+    String unsafe;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
+    Integer threads;
+
+    @Option(names = "--no-check", description = "Skip the linearizability check of each history.")
+    boolean noCheck;
+
+    @Option(names = "--check-timeout", paramLabel = "DURATION", defaultValue = "30s",
+            description = "Checker time limit per history (default: ${DEFAULT-VALUE}).")
+    String checkTimeout;
+
+    @Option(names = "--fail-fast", description = "Stop at the first failing seed.")
+    boolean failFast;
+
+    @Option(names = "--shrink-runs", paramLabel = "N", defaultValue = "200",
+            description = "Re-runs allowed to shrink each failing seed, 0 for none (default: ${DEFAULT-VALUE}).")
+    int shrinkRuns;
+
+    @Option(names = "--report-failures", paramLabel = "N", defaultValue = "5",
+            description = "Failing seeds to shrink and write out (default: ${DEFAULT-VALUE}).")
+    int reportFailures;
+
+    @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/runs",
+            description = "The results store (default: ${DEFAULT-VALUE}).")
+    Path out;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        SimOptions template = options();
+        Duration timeout = parseDuration(checkTimeout);
+        int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
+        if (threadCount < 1 || shrinkRuns < 0 || reportFailures < 0) {
+            throw usage("--threads must be at least 1, --shrink-runs and --report-failures at least 0");
+        }
+        o.printf("titan-lab sim: %d seeds from %d; %d nodes, %d clients, %d ops, %d keys; faults: %s%s; "
+                        + "histories: %s; %d threads%n", seeds, seedStart, nodes, clients, ops, keys,
+                describe(template.faultKinds()), template.unsafe().isEmpty() ? ""
+                        : "; UNSAFE: " + template.unsafe().stream().map(UnsafeSwitch::flag).sorted()
+                        .collect(Collectors.joining(",")), noCheck ? "not checked" : "checked (kv model)", threadCount);
+        o.flush();
+
+        SeedRunner runner = new SeedRunner(!noCheck, timeout);
+        SimSwarm.Summary summary;
+        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("seeds").setInitialMax(seeds)
+                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+            summary = new SimSwarm(runner, threadCount, failFast).run(template, seedStart, seeds, outcome -> {
+                bar.step();
+                if (outcome.failed()) {
+                    bar.setExtraMessage(" failing seeds found");
+                }
+            });
+        }
+        printSummary(o, summary);
+        reportFailures(o, runner, summary);
+        o.flush();
+        if (!summary.failures().isEmpty()) {
+            return TitanLab.EXIT_INVALID;
+        }
+        return summary.unknowns().isEmpty() ? TitanLab.EXIT_VALID : TitanLab.EXIT_UNKNOWN;
+    }
+
+    private SimOptions options() {
+        if (seeds < 1) {
+            throw usage("--seeds must be at least 1");
+        }
+        if (nodes < 1 || nodes > 9 || clients < 1 || ops < 0 || keys < 1) {
+            throw usage("need 1 to 9 --nodes, at least one client and one key, and ops >= 0");
+        }
+        try {
+            Set<FaultSchedule.Kind> kinds = FaultSchedule.Kind.parseList(faults);
+            Set<UnsafeSwitch> modes = UnsafeSwitch.parseList(unsafe);
+            return SimOptions.defaults(seedStart).withNodes(nodes).withClients(clients).withOps(ops).withKeys(keys)
+                    .withFaults(kinds).withUnsafe(modes);
+        } catch (IllegalArgumentException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private void printSummary(PrintWriter o, SimSwarm.Summary s) {
+        long violations = s.failures().stream().filter(f -> f.status() == SeedOutcome.Status.VIOLATION).count();
+        long histories = s.failures().size() - violations;
+        o.printf("%nseeds run         %,d%n", s.seedsRun());
+        o.printf("violations        %,d  (invariants or liveness %,d, non-linearizable histories %,d)%n",
+                s.failures().size(), violations, histories);
+        o.printf("undecided         %,d  (checker limits)%n", s.unknowns().size());
+        o.printf("operations        %,d%n", s.operations());
+        o.printf("wall time         %.1f s%n", s.wallNanos() / 1e9);
+        o.printf("runs per second   %.1f  (%,.0f per minute)%n", s.runsPerSecond(), s.runsPerSecond() * 60);
+        if (!s.failures().isEmpty()) {
+            o.printf("failing seeds     %s%n", s.failures().stream().limit(20).map(f -> f.seed() + " (" + f.failureKind() + ")")
+                    .collect(Collectors.joining(", ")) + (s.failures().size() > 20 ? ", ..." : ""));
+        }
+        if (!s.unknowns().isEmpty()) {
+            o.printf("undecided seeds   %s%n", s.unknowns().stream().limit(20).map(f -> String.valueOf(f.seed()))
+                    .collect(Collectors.joining(", ")));
+        }
+    }
+
+    private void reportFailures(PrintWriter o, SeedRunner runner, SimSwarm.Summary s) throws IOException {
+        if (s.failures().isEmpty()) {
+            return;
+        }
+        Path run = new RunStore(out).newRun("sim", ZonedDateTime.now());
+        String commit = System.getProperty("titan.commit", "unknown");
+        List<SeedOutcome> toReport = s.failures().subList(0, Math.min(reportFailures, s.failures().size()));
+        for (SeedOutcome failing : toReport) {
+            Shrinker.Shrunk shrunk = shrinkRuns == 0
+                    ? new Shrinker.Shrunk(failing.result().options(), failing.result().schedule(), failing, 0)
+                    : new Shrinker(runner, shrinkRuns).shrink(failing);
+            FailureReport.Written written = FailureReport.write(run, failing, shrunk, replay(failing.seed()), commit);
+            o.printf("%n=== seed %d: %s%n%s%n", failing.seed(), failing.failureKind(), firstLines(failing.message(), 6));
+            o.printf("replay: %s   (-Dtitan.seed=%d)%n", replay(failing.seed()), failing.seed());
+            o.printf("shrunk in %d runs to %d ops and %d fault windows; its story (last events, without messages):%n",
+                    shrunk.runs(), shrunk.options().ops(), shrunk.schedule().windows().size());
+            written.story().forEach(line -> o.println("  " + line));
+            o.printf("written to %s%n", written.folder());
+        }
+    }
+
+    private String replay(long seed) {
+        StringBuilder b = new StringBuilder("./titan-lab sim --seeds 1 --seed-start ").append(seed)
+                .append(" --nodes ").append(nodes).append(" --ops ").append(ops).append(" --clients ").append(clients)
+                .append(" --keys ").append(keys).append(" --faults ").append(faults);
+        if (!unsafe.isBlank()) {
+            b.append(" --unsafe ").append(unsafe);
+        }
+        return b.toString();
+    }
+
+    private static String firstLines(String text, int n) {
+        if (text == null) {
+            return "";
+        }
+        return text.lines().limit(n).collect(Collectors.joining("\n"));
+    }
+
+    private static String describe(Set<FaultSchedule.Kind> kinds) {
+        return kinds.isEmpty() ? "none" : kinds.stream().sorted().map(k -> k.name().toLowerCase())
+                .collect(Collectors.joining(","));
+    }
+
+    private CommandLine.ParameterException usage(String message) {
+        return new CommandLine.ParameterException(spec.commandLine(), message);
+    }
+
+    private Duration parseDuration(String text) {
+        try {
+            String t = text.trim().toLowerCase();
+            if (t.endsWith("ms")) {
+                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
+            }
+            if (t.endsWith("s")) {
+                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            if (t.endsWith("m")) {
+                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
+            }
+            return Duration.ofSeconds(Long.parseLong(t));
+        } catch (NumberFormatException e) {
+            throw usage("bad duration '" + text + "' (use e.g. 500ms, 30s, 2m)");
+        }
+    }
+}
