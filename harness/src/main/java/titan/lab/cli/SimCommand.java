@@ -1,6 +1,9 @@
 package titan.lab.cli;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -10,6 +13,8 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Collectors;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
 import me.tongfei.progressbar.ProgressBar;
 import me.tongfei.progressbar.ProgressBarBuilder;
 import me.tongfei.progressbar.ProgressBarStyle;
@@ -122,7 +127,10 @@ public final class SimCommand implements Callable<Integer> {
             });
         }
         printSummary(o, summary);
-        reportFailures(o, runner, summary);
+        Path run = new RunStore(out).newRun("sim", ZonedDateTime.now());
+        writeSummary(run, template, summary, threadCount);
+        reportFailures(o, runner, summary, run);
+        o.printf("%nreport            %s%n", run.resolve("summary.json"));
         o.flush();
         if (!summary.failures().isEmpty()) {
             return TitanLab.EXIT_INVALID;
@@ -167,11 +175,39 @@ public final class SimCommand implements Callable<Integer> {
         }
     }
 
-    private void reportFailures(PrintWriter o, SeedRunner runner, SimSwarm.Summary s) throws IOException {
+    /** {@code summary.json}: what ran, on what, and what came of it, for people and for CI. */
+    private void writeSummary(Path run, SimOptions template, SimSwarm.Summary s, int threadCount) throws IOException {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("test", "sim");
+        json.put("commit", System.getProperty("titan.commit", "unknown"));
+        json.put("seedStart", seedStart);
+        json.put("seeds", seeds);
+        json.put("seedsRun", s.seedsRun());
+        json.put("nodes", nodes);
+        json.put("clients", clients);
+        json.put("ops", ops);
+        json.put("keys", keys);
+        json.put("faults", describe(template.faultKinds()));
+        json.put("unsafe", template.unsafe().stream().map(UnsafeSwitch::flag).sorted().toList());
+        json.put("historiesChecked", !noCheck);
+        json.put("threads", threadCount);
+        json.put("cores", Runtime.getRuntime().availableProcessors());
+        json.put("java", System.getProperty("java.version"));
+        json.put("verdict", !s.failures().isEmpty() ? "invalid" : s.unknowns().isEmpty() ? "valid" : "unknown");
+        json.put("failures", s.failures().stream().map(f -> Map.of("seed", f.seed(), "kind", f.failureKind(),
+                "message", firstLines(f.message(), 3))).toList());
+        json.put("undecided", s.unknowns().stream().map(SeedOutcome::seed).toList());
+        json.put("operations", s.operations());
+        json.put("wallSeconds", s.wallNanos() / 1e9);
+        json.put("runsPerSecond", s.runsPerSecond());
+        Files.writeString(run.resolve("summary.json"),
+                new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+    }
+
+    private void reportFailures(PrintWriter o, SeedRunner runner, SimSwarm.Summary s, Path run) throws IOException {
         if (s.failures().isEmpty()) {
             return;
         }
-        Path run = new RunStore(out).newRun("sim", ZonedDateTime.now());
         String commit = System.getProperty("titan.commit", "unknown");
         List<SeedOutcome> toReport = s.failures().subList(0, Math.min(reportFailures, s.failures().size()));
         for (SeedOutcome failing : toReport) {
