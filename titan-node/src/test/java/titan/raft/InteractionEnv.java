@@ -12,15 +12,7 @@ import java.util.StringJoiner;
 import java.util.TreeMap;
 import java.util.random.RandomGenerator;
 
-import titan.raft.Message.AppendRequest;
-import titan.raft.Message.AppendResponse;
-import titan.raft.Message.HeartbeatRequest;
-import titan.raft.Message.HeartbeatResponse;
-import titan.raft.Message.InstallSnapshotRequest;
-import titan.raft.Message.InstallSnapshotResponse;
-import titan.raft.Message.TimeoutNow;
-import titan.raft.Message.VoteRequest;
-import titan.raft.Message.VoteResponse;
+import titan.sim.Trace;
 
 /**
  * Drives several {@link RaftCore}s by hand for interaction transcripts: an in-memory "disk" per
@@ -43,6 +35,7 @@ final class InteractionEnv {
     private final List<Message> network = new ArrayList<>();
     private final Set<String> cutLinks = new HashSet<>();
     private final StringBuilder out = new StringBuilder();
+    private final Map<NodeId, List<Entry>> applied = new TreeMap<>();
 
     String handle(DataDriven.Command c) {
         out.setLength(0);
@@ -50,7 +43,7 @@ final class InteractionEnv {
             case "add-nodes" -> addNodes(c);
             case "campaign" -> core(c.args().get(0)).campaign();
             case "tick" -> tick(c);
-            case "stabilize" -> stabilize(c.args().contains("quiet"));
+            case "stabilize" -> stabilize(c.args().contains("quiet"), until(c));
             case "process-ready" -> c.args().forEach(a -> processReady(NodeId.parse(a), false));
             case "deliver" -> deliverOnce(false);
             case "drop" -> dropAll();
@@ -120,18 +113,56 @@ final class InteractionEnv {
         }
     }
 
-    private void stabilize(boolean quiet) {
+    /**
+     * Handles readies and delivers messages until nothing is left, or until {@code stop} holds
+     * (checked after every ready and every delivered message), leaving the rest queued.
+     */
+    private void stabilize(boolean quiet, java.util.function.BooleanSupplier stop) {
         for (int round = 0; round < 1000; round++) {
             boolean any = false;
             for (NodeId id : cores.keySet()) {
                 any |= processReady(id, quiet);
+                if (stop.getAsBoolean()) {
+                    return;
+                }
             }
-            any |= deliverOnce(quiet);
-            if (!any) {
+            any |= deliverOnce(quiet, stop);
+            if (!any || stop.getAsBoolean()) {
                 return;
             }
         }
         throw new IllegalStateException("did not stabilize in 1000 rounds");
+    }
+
+    /** {@code until-leader=N} or {@code until-commit=N:I}; by default, never stop early. */
+    private java.util.function.BooleanSupplier until(DataDriven.Command c) {
+        if (c.options().containsKey("until-leader")) {
+            RaftCore core = core(c.option("until-leader", ""));
+            return () -> core.role() == Role.LEADER;
+        }
+        if (c.options().containsKey("until-commit")) {
+            String[] parts = c.option("until-commit", "").split(":");
+            NodeId id = NodeId.parse(parts[0]);
+            long index = Long.parseLong(parts[1]);
+            return () -> cores.get(id).commitIndex() >= index;
+        }
+        return () -> false;
+    }
+
+    /** Every index that two nodes applied with different entries: a state-machine safety violation. */
+    List<String> appliedConflicts() {
+        List<String> conflicts = new ArrayList<>();
+        Map<Long, Entry> first = new TreeMap<>();
+        for (Map.Entry<NodeId, List<Entry>> e : applied.entrySet()) {
+            for (Entry entry : e.getValue()) {
+                Entry other = first.putIfAbsent(entry.index(), entry);
+                if (other != null && !other.equals(entry)) {
+                    conflicts.add(e.getKey() + " applied " + describe(entry) + " where another node applied "
+                            + describe(other));
+                }
+            }
+        }
+        return conflicts;
     }
 
     /** Handles one Ready the way a driver must: persist, send, apply, answer reads, advance. */
@@ -160,9 +191,10 @@ final class InteractionEnv {
         }
         network.addAll(ready.messagesToSend());
         if (!ready.entriesToApply().isEmpty()) {
-            StringJoiner applied = new StringJoiner(" ");
-            ready.entriesToApply().forEach(e -> applied.add(describe(e)));
-            println(id + " applied " + applied);
+            StringJoiner text = new StringJoiner(" ");
+            ready.entriesToApply().forEach(e -> text.add(describe(e)));
+            println(id + " applied " + text);
+            applied.computeIfAbsent(id, k -> new ArrayList<>()).addAll(ready.entriesToApply());
         }
         for (ReadState r : ready.readStates()) {
             println(id + " read " + r.requestId() + (r.confirmed() ? " confirmed at index " + r.readIndex() : " dropped"));
@@ -173,12 +205,21 @@ final class InteractionEnv {
     }
 
     private boolean deliverOnce(boolean quiet) {
+        return deliverOnce(quiet, () -> false);
+    }
+
+    private boolean deliverOnce(boolean quiet, java.util.function.BooleanSupplier stop) {
         if (network.isEmpty()) {
             return false;
         }
         List<Message> batch = new ArrayList<>(network);
         network.clear();
-        for (Message m : batch) {
+        for (int i = 0; i < batch.size(); i++) {
+            Message m = batch.get(i);
+            if (stop.getAsBoolean()) {
+                network.addAll(0, batch.subList(i, batch.size())); // keep the rest queued, in order
+                return true;
+            }
             if (cutLinks.contains(m.from() + ">" + m.to()) || !cores.containsKey(m.to())) {
                 if (!quiet) {
                     println("  dropped " + describe(m));
@@ -307,49 +348,10 @@ final class InteractionEnv {
     }
 
     static String describe(Entry e) {
-        String payload = switch (e.type()) {
-            case NOOP -> "noop";
-            case COMMAND -> new String(e.data(), StandardCharsets.UTF_8);
-            case MEMBERSHIP -> "{" + Membership.decode(e.data()) + "}";
-        };
-        return e.index() + "@" + e.term() + ":" + payload;
+        return Trace.describe(e);
     }
 
     static String describe(Message m) {
-        String head = m.from() + "->" + m.to() + " ";
-        if (m instanceof VoteRequest r) {
-            return head + (r.preVote() ? "PreVoteRequest" : "VoteRequest") + " term=" + r.term() + " last="
-                    + r.lastLogIndex() + "@" + r.lastLogTerm() + (r.leadershipTransfer() ? " transfer" : "");
-        }
-        if (m instanceof VoteResponse r) {
-            return head + (r.preVote() ? "PreVoteResponse" : "VoteResponse") + " term=" + r.term()
-                    + (r.granted() ? " granted" : " rejected");
-        }
-        if (m instanceof AppendRequest a) {
-            StringJoiner entries = new StringJoiner(" ", "[", "]");
-            a.entries().forEach(e -> entries.add(describe(e)));
-            return head + "AppendRequest term=" + a.term() + " prev=" + a.prevLogIndex() + "@" + a.prevLogTerm()
-                    + " commit=" + a.leaderCommit() + " " + entries;
-        }
-        if (m instanceof AppendResponse r) {
-            return head + "AppendResponse term=" + r.term() + (r.success() ? " match=" + r.matchIndex()
-                    : " rejected=" + r.rejectedIndex() + " hint=" + r.hintIndex() + "@" + r.hintTerm());
-        }
-        if (m instanceof HeartbeatRequest h) {
-            return head + "HeartbeatRequest term=" + h.term() + " commit=" + h.commitIndex() + " round=" + h.readRound();
-        }
-        if (m instanceof HeartbeatResponse h) {
-            return head + "HeartbeatResponse term=" + h.term() + " round=" + h.readRound();
-        }
-        if (m instanceof InstallSnapshotRequest s) {
-            return head + "InstallSnapshotRequest term=" + s.term() + " snapshot=" + s.meta().index() + "@"
-                    + s.meta().term() + " offset=" + s.offset() + " bytes=" + s.chunk().length + (s.done() ? " done" : "");
-        }
-        if (m instanceof InstallSnapshotResponse s) {
-            return head + "InstallSnapshotResponse term=" + s.term() + " snapshot=" + s.snapshotIndex()
-                    + (s.installed() ? " installed" : " next=" + s.nextOffset());
-        }
-        TimeoutNow t = (TimeoutNow) m;
-        return head + "TimeoutNow term=" + t.term();
+        return Trace.describe(m);
     }
 }
