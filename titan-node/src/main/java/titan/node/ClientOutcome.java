@@ -29,6 +29,9 @@ public sealed interface ClientOutcome {
      */
     record Refused(String reason) implements ClientOutcome {}
 
+    /** The request never reached a node (the connection was refused): definitely not applied. */
+    record Unreachable(String reason) implements ClientOutcome {}
+
     /** The request's fate is unknown: it may take effect, now or later. */
     record Indeterminate(String reason) implements ClientOutcome {}
 }

@@ -47,6 +47,8 @@ final class SafetyMonitor {
     private final Map<NodeId, NodeView> views = new HashMap<>();
     private final Map<IndexTerm, Long> chainByIndexTerm = new HashMap<>();
     private final Map<Long, NodeId> leaderByTerm = new HashMap<>();
+    /** Per term, the highest index first seen committed by a node in that term (§5.4's "committed in a given term"). */
+    private final java.util.TreeMap<Long, Long> committedIndexByTerm = new java.util.TreeMap<>();
     private long[] committedChain = new long[1024];
     private long[] committedTerm = new long[1024];
     private long committedMax;
@@ -178,6 +180,7 @@ final class SafetyMonitor {
         committedTerm = ensure(committedTerm, to);
         for (long index = from; index <= to; index++) {
             int i = (int) index;
+            committedIndexByTerm.merge(v.termSeen, index, Math::max);
             if (i <= committedMax) {
                 // State-machine safety: whoever commits index i commits the same entry (and prefix).
                 check(committedChain[i] == v.chain[i], "state-machine-safety", node + " committed index " + i
@@ -199,9 +202,15 @@ final class SafetyMonitor {
         NodeId other = leaderByTerm.putIfAbsent(term, node);
         check(other == null || other.equals(node), "election-safety", "two leaders in term " + term + ": " + other
                 + " and " + node);
-        // Leader completeness (§5.4): every committed entry is in the new leader's log.
-        if (committedMax > 0) {
-            int c = (int) committedMax;
+        // Leader completeness (§5.4): an entry committed in a term is in the log of every leader of
+        // a later term. (A stale leader of an earlier term, e.g. one that was paused mid-election,
+        // need not hold entries committed since; it can no longer commit anything.)
+        long required = 0;
+        for (long c : committedIndexByTerm.headMap(term).values()) {
+            required = Math.max(required, c);
+        }
+        if (required > 0) {
+            int c = (int) required;
             check(v.lastIndex >= c && v.chain[c] == committedChain[c], "leader-completeness", node
                     + " became leader in term " + term + " without entry " + c + " (term " + committedTerm[c]
                     + "), which was committed" + (v.lastIndex < c ? "; its log ends at " + v.lastIndex

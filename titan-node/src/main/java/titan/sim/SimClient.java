@@ -138,7 +138,7 @@ final class SimClient {
             } else {
                 replica.write(current.command, outcome -> sim.toClient(() -> onReply(id, to, outcome)));
             }
-        });
+        }, () -> onReply(id, to, new ClientOutcome.Unreachable("connection refused")));
         sim.scheduler().after(sim.options().attemptTimeoutMicros(), () -> onTimeout(id));
     }
 
@@ -167,6 +167,9 @@ final class SimClient {
         } else if (outcome instanceof ClientOutcome.NotLeader n) {
             target = n.leaderHint() != null && !n.leaderHint().equals(from) ? n.leaderHint() : otherNode(from);
             retryOrGiveUp("not leader");
+        } else if (outcome instanceof ClientOutcome.Unreachable u) {
+            target = otherNode(from);
+            retryOrGiveUp(u.reason());
         } else if (outcome instanceof ClientOutcome.Refused r) {
             if (op.maybeApplied) {
                 target = otherNode(from);

@@ -186,13 +186,25 @@ public final class Simulation {
             throw new LivenessFailure("replicas did not converge within " + millis(options.electionMicros() * 50)
                     + " after healing:" + state);
         }
-        byte[] reference = nodes.get(0).replica().stateMachine().snapshot();
+        SimNode first = nodes.get(0);
+        byte[] reference = first.replica().stateMachine().snapshot();
         for (SimNode n : nodes) {
             if (!Arrays.equals(reference, n.replica().stateMachine().snapshot())) {
                 throw new SafetyViolation("replica-divergence", n.id + "'s key-value state differs from "
-                        + nodes.get(0).id + "'s at the same applied index " + n.core().appliedIndex());
+                        + first.id + "'s at the same applied index " + n.core().appliedIndex() + ": "
+                        + describeState(first) + " versus " + describeState(n));
             }
         }
+    }
+
+    private String describeState(SimNode n) {
+        StringBuilder b = new StringBuilder(n.id.toString()).append(" {");
+        for (int k = 0; k < options.keys(); k++) {
+            String key = "k" + k;
+            b.append(k == 0 ? "" : ", ").append(key).append('=').append(n.replica().stateMachine().get(key)
+                    .map(v -> new String(v, StandardCharsets.UTF_8)).orElse("nil"));
+        }
+        return b.append("; ").append(n.replica().stateMachine().sessionCount()).append(" sessions}").toString();
     }
 
     private boolean converged() {
@@ -456,7 +468,8 @@ public final class Simulation {
         long process = 1_000 + scriptedProcesses++;
         record(new HistoryEvent(process, "invoke", f, key, value, nowNanos(), null, null));
         ClientOutcome[] answer = new ClientOutcome[1];
-        toNode(node, replica -> request.apply(replica).accept(outcome -> toClient(() -> answer[0] = outcome)));
+        toNode(node, replica -> request.apply(replica).accept(outcome -> toClient(() -> answer[0] = outcome)),
+                () -> answer[0] = new ClientOutcome.Unreachable("connection refused"));
         runWhile(() -> answer[0] == null, scheduler.nowMicros() + options.electionMicros() * 5);
         ClientOutcome outcome = answer[0];
         String type;
@@ -468,7 +481,8 @@ public final class Simulation {
         } else if (outcome instanceof ClientOutcome.Applied a) {
             acknowledged(a.index(), a.term());
             type = "ok";
-        } else if (outcome instanceof ClientOutcome.NotLeader || outcome instanceof ClientOutcome.Refused) {
+        } else if (outcome instanceof ClientOutcome.NotLeader || outcome instanceof ClientOutcome.Refused
+                || outcome instanceof ClientOutcome.Unreachable) {
             type = "fail";
             error = outcome.toString();
         } else {
@@ -572,9 +586,21 @@ public final class Simulation {
         monitor.acknowledged(index, term);
     }
 
-    /** A client request travels to {@code to}; it is lost if the node is down when it arrives. */
-    void toNode(NodeId to, Consumer<Replica> request) {
-        scheduler.after(network.delayMicros(), () -> node(to).clientRequest(request));
+    /**
+     * A client request travels to {@code to}. If the node is down when it arrives, the client
+     * learns at once that nothing was delivered (a refused connection): {@code refused} runs after
+     * a return trip. A paused node accepts it and answers only when resumed; a node that crashes
+     * after accepting it never answers.
+     */
+    void toNode(NodeId to, Consumer<Replica> request, Runnable refused) {
+        scheduler.after(network.delayMicros(), () -> {
+            SimNode node = node(to);
+            if (node.state() == SimNode.State.DOWN) {
+                toClient(refused);
+            } else {
+                node.clientRequest(request);
+            }
+        });
     }
 
     /** A reply travels back to a client. */
