@@ -41,6 +41,16 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * Removes a server from the cluster through a membership change (dissertation §4.1), and at the
+     * end adds it back: first as a learner, promoted to voter once it has caught up (§4.2.1).
+     */
+    record RemoveMember(Target target) implements Fault {
+        public String name() {
+            return "remove-member-" + target.name().toLowerCase();
+        }
+    }
+
     /** Runs one node's clock at {@code rate} times real speed (its timeouts fire sooner or later). */
     record ClockSkew(double rate) implements Fault {
         public String name() {

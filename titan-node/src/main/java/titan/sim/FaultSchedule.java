@@ -21,7 +21,7 @@ public record FaultSchedule(List<Window> windows) {
 
     /** Which kinds of fault a schedule may draw from. */
     public enum Kind {
-        PARTITION, CRASH, PAUSE, LINKS, CLOCK;
+        PARTITION, CRASH, PAUSE, LINKS, CLOCK, MEMBERSHIP;
 
         public static Set<Kind> parseList(String text) {
             EnumSet<Kind> kinds = EnumSet.noneOf(Kind.class);
@@ -39,8 +39,9 @@ public record FaultSchedule(List<Window> windows) {
                     case "pause" -> kinds.add(PAUSE);
                     case "links", "lossy", "slow" -> kinds.add(LINKS);
                     case "clock", "clock-skew" -> kinds.add(CLOCK);
+                    case "membership", "member" -> kinds.add(MEMBERSHIP);
                     default -> throw new IllegalArgumentException("unknown fault kind '" + part
-                            + "'; known: partition, crash (kill), pause, links, clock, all, none");
+                            + "'; known: partition, crash (kill), pause, links, clock, membership, all, none");
                 }
             }
             return kinds;
@@ -90,6 +91,8 @@ public record FaultSchedule(List<Window> windows) {
                     150 + random.nextLong(2000), 50 + random.nextLong(2000)));
             case CLOCK -> new Fault.ClockSkew(random.nextBoolean() ? 0.5 + random.nextDouble() * 0.4
                     : 1.5 + random.nextDouble() * 2.5);
+            case MEMBERSHIP -> new Fault.RemoveMember(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER},
+                    random));
         };
     }
 

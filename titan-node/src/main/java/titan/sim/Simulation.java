@@ -20,7 +20,9 @@ import titan.node.Replica;
 import titan.node.kv.KvCommand;
 import titan.node.UnsafeSwitch;
 import titan.raft.Membership;
+import titan.raft.MembershipChange;
 import titan.raft.NodeId;
+import titan.raft.ProposalResult;
 import titan.raft.RaftConfig;
 import titan.raft.Role;
 
@@ -52,6 +54,7 @@ public final class Simulation {
     private final Set<NodeId> faultedNodes = new HashSet<>();
     private int opsTaken;
     private int scriptedProcesses;
+    private boolean restoringMembers;
     private long values;
     private long clientIds;
 
@@ -215,7 +218,7 @@ public final class Simulation {
         long commit = leader.get().core().commitIndex();
         // The state machine's applied index, not the core's: a follower that accepted a snapshot
         // counts it applied in the core at once, but restores its state machine only after the sync.
-        return commit >= monitor.committedMax()
+        return commit >= monitor.committedMax() && fullMembership()
                 && nodes.stream().allMatch(n -> n.isUp() && n.replica().stateMachine().appliedIndex() == commit);
     }
 
@@ -267,6 +270,9 @@ public final class Simulation {
             return String.format("loss=%.2f duplicate=%.2f delay=%dus jitter=%dus", l.faults().lossProbability(),
                     l.faults().duplicateProbability(), l.faults().delayMeanMicros(), l.faults().jitterMeanMicros());
         }
+        if (fault instanceof Fault.RemoveMember r) {
+            return removeMember(r.target());
+        }
         Fault.ClockSkew skew = (Fault.ClockSkew) fault;
         NodeId target = NodeId.of(1 + faultRandom.nextInt(options.nodes()));
         node(target).setClockRate(skew.rate());
@@ -296,6 +302,10 @@ public final class Simulation {
             network.setFaults(NetworkFaults.HEALTHY);
             return "links healthy";
         }
+        if (fault instanceof Fault.RemoveMember) {
+            restoreMembers();
+            return "adding back as learners, then voters";
+        }
         nodes.forEach(n -> n.setClockRate(1.0));
         return "clocks normal";
     }
@@ -309,7 +319,78 @@ public final class Simulation {
             n.resume();
             n.restart();
         }
+        restoreMembers();
         recordNemesis("heal-all", "network healed, all nodes up");
+    }
+
+    // ---------------------------------------------------------------- membership changes
+
+    /** Asks the current leader to remove a server (one-server change, dissertation §4.1). */
+    private String removeMember(Fault.Target target) {
+        Optional<NodeId> leader = currentLeader();
+        if (leader.isEmpty()) {
+            return null;
+        }
+        Set<NodeId> voters = node(leader.get()).core().membership().voters();
+        if (voters.size() <= 1) {
+            return null;
+        }
+        NodeId victim = target == Fault.Target.LEADER ? leader.get() : pickOther(voters, leader.get());
+        ProposalResult[] result = new ProposalResult[1];
+        node(leader.get()).clientRequest(replica -> result[0] =
+                replica.core().proposeMembership(new MembershipChange.RemoveServer(victim)));
+        if (result[0] instanceof ProposalResult.Rejected) {
+            return null; // another change is still in progress, or a transfer
+        }
+        // Null: the leader was busy syncing and will handle the request when it is done.
+        return "remove " + victim + " via " + leader.get() + (result[0] == null ? " (queued)" : "");
+    }
+
+    private NodeId pickOther(Set<NodeId> voters, NodeId not) {
+        List<NodeId> others = new ArrayList<>(voters);
+        others.remove(not);
+        return others.get(faultRandom.nextInt(others.size()));
+    }
+
+    /** Starts (once) a background task that adds every missing server back, one change at a time. */
+    private void restoreMembers() {
+        if (!restoringMembers) {
+            restoringMembers = true;
+            scheduler.after(options.tickMicros(), this::restoreMembersStep);
+        }
+    }
+
+    /**
+     * One step of re-adding servers: a missing server is added as a learner; a learner is promoted
+     * once the leader accepts (it refuses until the learner has caught up). Retries every tick,
+     * through leader changes, until every server is a voter again.
+     */
+    private void restoreMembersStep() {
+        Optional<NodeId> leader = currentLeader();
+        if (leader.isPresent()) {
+            Membership current = node(leader.get()).core().membership();
+            Optional<NodeId> missing = allNodes().stream().filter(id -> !current.isVoter(id)).findFirst();
+            if (missing.isEmpty()) {
+                restoringMembers = false;
+                return;
+            }
+            NodeId id = missing.get();
+            MembershipChange change = current.isLearner(id) ? new MembershipChange.PromoteLearner(id)
+                    : new MembershipChange.AddLearner(id);
+            node(leader.get()).clientRequest(replica -> {
+                ProposalResult r = replica.core().proposeMembership(change);
+                if (r instanceof ProposalResult.Accepted) {
+                    trace.event(scheduler.nowMicros(), leader.get(), "membership", () -> "proposed " + change);
+                }
+            });
+        }
+        scheduler.after(options.tickMicros(), this::restoreMembersStep);
+    }
+
+    /** Whether every server is a voter in the current leader's configuration. */
+    private boolean fullMembership() {
+        Optional<NodeId> leader = currentLeader();
+        return leader.isPresent() && node(leader.get()).core().membership().voters().size() == options.nodes();
     }
 
     /** Cuts links in {@code shape}; returns a description, or null when it could not apply. */
