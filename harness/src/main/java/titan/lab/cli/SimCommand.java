@@ -65,7 +65,7 @@ public final class SimCommand implements Callable<Integer> {
     int keys;
 
     @Option(names = "--faults", paramLabel = "KINDS", defaultValue = "all",
-            description = "Fault kinds: all, none, or a list of partition,crash,pause,links,clock (default: ${DEFAULT-VALUE}).")
+            description = "Fault kinds: all, none, or a list of partition,crash,pause,links,clock,membership (default: ${DEFAULT-VALUE}).")
     String faults;
 
     @Option(names = "--unsafe", paramLabel = "MODES", defaultValue = "",
