@@ -73,13 +73,8 @@ final class SafetyMonitor {
         long base = snapshot.meta().index();
         if (base > 0) {
             requireCommittedKnown(base, node + " recovered a snapshot");
-            v.chain = ensure(v.chain, base);
-            v.terms = ensure(v.terms, base);
-            System.arraycopy(committedChain, 0, v.chain, 0, (int) base + 1);
-            System.arraycopy(committedTerm, 0, v.terms, 0, (int) base + 1);
         }
-        v.lastIndex = base;
-        v.snapshotIndex = base;
+        resetToSnapshot(v, base);
         if (!state.entries().isEmpty()) {
             appendEntries(node, v, state.entries());
         }
@@ -107,15 +102,20 @@ final class SafetyMonitor {
         NodeView v = views.get(node);
         long index = snapshot.meta().index();
         requireCommittedKnown(index, node + " installed a snapshot");
+        resetToSnapshot(v, index);
+        check(v.terms[(int) index] == snapshot.meta().term(), "snapshot-term", node + " installed a snapshot at "
+                + index + "@" + snapshot.meta().term() + " but the committed entry there has term "
+                + v.terms[(int) index]);
+    }
+
+    /** The node's log is now exactly the committed prefix up to {@code index} (a snapshot covers it). */
+    private void resetToSnapshot(NodeView v, long index) {
         v.chain = ensure(v.chain, index);
         v.terms = ensure(v.terms, index);
         System.arraycopy(committedChain, 0, v.chain, 0, (int) index + 1);
         System.arraycopy(committedTerm, 0, v.terms, 0, (int) index + 1);
         v.lastIndex = index;
         v.snapshotIndex = index;
-        check(v.terms[(int) index] == snapshot.meta().term(), "snapshot-term", node + " installed a snapshot at "
-                + index + "@" + snapshot.meta().term() + " but the committed entry there has term "
-                + v.terms[(int) index]);
     }
 
     private void appendEntries(NodeId node, NodeView v, List<Entry> entries) {
