@@ -34,13 +34,15 @@ import titan.checker.model.MultiRegisterModel;
 import titan.checker.model.MutexModel;
 import titan.checker.model.NilRead;
 import titan.checker.model.RegisterModel;
+import titan.checker.report.HtmlReport;
 import titan.checker.set.SetChecker;
 import titan.checker.set.SetResult;
 
 /**
  * {@code titan-lab check FILE...}: checks recorded histories (JSON Lines or Jepsen EDN) and prints
- * one verdict line per file and a summary. Exit code: 0 all valid, 1 any invalid, 2 any unknown
- * (and none invalid), 254 bad arguments or an unreadable or malformed file.
+ * one verdict line per file and a summary, and with {@code --html} an HTML explanation per file.
+ * Exit code: 0 all valid, 1 any invalid, 2 any unknown (and none invalid), 254 bad arguments, an
+ * unreadable or malformed file, or an HTML page that cannot be written.
  */
 @Command(name = "check", mixinStandardHelpOptions = true,
         description = "Checks histories (.jsonl or Jepsen .edn) for linearizability, or a set workload's final read.")
@@ -74,22 +76,30 @@ public final class CheckCommand implements Callable<Integer> {
             description = "did-not-happen (Jepsen, the default) or read-different (Porcupine: the cas saw another value).")
     String failedCas;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Write an HTML explanation of the first invalid history (not available yet).")
+    @Option(names = "--html", paramLabel = "FILE",
+            description = "Also write a self-contained HTML explanation (summary, and for an invalid or unknown verdict "
+                    + "a timeline of the failing key) of each history checked. With one history it goes to FILE; with "
+                    + "several, to FILE with the history's position among the arguments (from 1) before the "
+                    + "extension: out.html gives out-1.html, out-2.html, ... Not for --model set.")
     Path html;
+
+    /** Pages that could not be written; they make the exit code 254 like any unusable argument. */
+    private int pagesUnwritten;
 
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         Settings settings = settings();
-        if (html != null) {
-            err.println("titan-lab: HTML explanation not available yet; " + html + " is not written");
+        if (html != null && model.equals("set")) {
+            err.println("titan-lab: --html explains linearizability checks; there is no page for --model set");
         }
         Map<Verdict, Integer> counts = new LinkedHashMap<>();
         int malformed = 0;
-        for (Path file : files) {
+        for (int i = 0; i < files.size(); i++) {
+            Path file = files.get(i);
             try {
-                Verdict verdict = checkOne(file, settings, out);
+                Verdict verdict = checkOne(file, settings, out, html == null ? null : page(i));
                 counts.merge(verdict, 1, Integer::sum);
             } catch (IOException e) {
                 malformed++;
@@ -104,7 +114,7 @@ public final class CheckCommand implements Callable<Integer> {
                 counts.getOrDefault(Verdict.VALID, 0), counts.getOrDefault(Verdict.INVALID, 0),
                 counts.getOrDefault(Verdict.UNKNOWN, 0), malformed == 0 ? "" : ", " + malformed + " unreadable");
         out.flush();
-        if (malformed > 0) {
+        if (malformed > 0 || pagesUnwritten > 0) {
             return TitanLab.EXIT_USAGE;
         }
         if (counts.containsKey(Verdict.INVALID)) {
@@ -113,7 +123,9 @@ public final class CheckCommand implements Callable<Integer> {
         return counts.containsKey(Verdict.UNKNOWN) ? TitanLab.EXIT_UNKNOWN : TitanLab.EXIT_VALID;
     }
 
-    private Verdict checkOne(Path file, Settings settings, PrintWriter out) throws IOException, HistoryFormatException {
+    /** @param page where to write the HTML explanation, or null for none */
+    private Verdict checkOne(Path file, Settings settings, PrintWriter out, Path page)
+            throws IOException, HistoryFormatException {
         History history = HistoryFiles.read(file);
         if (model.equals("set")) {
             long startNanos = System.nanoTime();
@@ -128,7 +140,35 @@ public final class CheckCommand implements Callable<Integer> {
         String line = String.format(Locale.ROOT, "%s  %s  ops=%d  partitions=%d  %d ms", file, name(result.verdict()),
                 result.operationCount(), result.partitions().size(), result.elapsedNanos() / 1_000_000);
         out.println(result.verdict() == Verdict.VALID ? line : line + "  " + result.explanation());
+        if (page != null) {
+            writePage(result, history, page, out);
+        }
         return result.verdict();
+    }
+
+    /** The page for the {@code index}-th file (from 0): see the --html option. */
+    private Path page(int index) {
+        if (files.size() == 1) {
+            return html;
+        }
+        String name = html.getFileName().toString();
+        int dot = name.lastIndexOf('.');
+        String numbered = dot > 0 ? name.substring(0, dot) + "-" + (index + 1) + name.substring(dot)
+                : name + "-" + (index + 1);
+        return html.resolveSibling(numbered);
+    }
+
+    private void writePage(CheckResult result, History history, Path page, PrintWriter out) {
+        try {
+            HtmlReport.write(result, history, page);
+            out.println("  html: " + page);
+        } catch (IOException e) {
+            // The verdict stands; the page is lost, and the exit code says an argument was unusable.
+            pagesUnwritten++;
+            String reason = e instanceof java.nio.file.NoSuchFileException ? "its folder does not exist"
+                    : e instanceof java.nio.file.AccessDeniedException ? "permission denied" : e.getMessage();
+            spec.commandLine().getErr().println("titan-lab: cannot write " + page + ": " + reason);
+        }
     }
 
     private Model<?> model(NilRead nil, Object initialValue) {
@@ -167,6 +207,9 @@ public final class CheckCommand implements Callable<Integer> {
             if (model.equals("multi-register") && !(initialValue instanceof Map)) {
                 throw usage("--initial for multi-register must be a map such as {:x 0 :y 0}");
             }
+        }
+        if (html != null && html.getFileName() == null) {
+            throw usage("--html must name a file, not " + html);
         }
         NilRead nil = switch (nilRead == null ? "" : nilRead) {
             case "" -> null;

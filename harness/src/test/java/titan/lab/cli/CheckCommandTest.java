@@ -114,13 +114,72 @@ class CheckCommandTest {
         assertThat(out.toString()).contains("invalid").contains("1 lost ([2])");
     }
 
-    // --html is accepted; until the renderer exists the command says so and still checks.
+    // --html with one history writes exactly that file: the page names the operation that cannot
+    // be linearized, and the command says where the page is.
     @Test
-    void htmlIsAcceptedButNotYetWritten() throws IOException {
-        String history = file("kv-ok.jsonl", VALID);
+    void htmlWritesTheGivenFileForOneHistory() throws IOException {
+        String history = file("kv-stale-read-bad.jsonl", STALE_READ);
         Path html = folder.resolve("out.html");
-        assertThat(run("check", history, "--html", html.toString())).isEqualTo(TitanLab.EXIT_VALID);
-        assertThat(err.toString()).contains("HTML explanation not available yet");
+        assertThat(run("check", history, "--html", html.toString())).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(html).exists();
+        assertThat(Files.readString(html)).startsWith("<!DOCTYPE html>")
+                .contains("<span class=\"verdict invalid\">INVALID</span>")
+                .contains("<code class=\"bad-op\">p1 read k1 nil ok</code>")
+                .contains("Timeline of key <code>k1</code>")
+                .doesNotContain("http://").doesNotContain("https://");
+        assertThat(out.toString()).contains("  html: " + html);
+        assertThat(err.toString()).isEmpty();
+    }
+
+    // With several histories each gets its own page, numbered by its position among the arguments;
+    // a valid history's page is a summary.
+    @Test
+    void htmlWithSeveralHistoriesWritesNumberedPages() throws IOException {
+        String good = file("kv-ok.jsonl", VALID);
+        String bad = file("kv-stale-read-bad.jsonl", STALE_READ);
+        Path html = folder.resolve("explain.html");
+        assertThat(run("check", good, bad, "--html", html.toString())).isEqualTo(TitanLab.EXIT_INVALID);
+        Path first = folder.resolve("explain-1.html");
+        Path second = folder.resolve("explain-2.html");
+        assertThat(html).doesNotExist();
+        assertThat(Files.readString(first)).contains("<span class=\"verdict valid\">VALID</span>").contains("kv-ok.jsonl");
+        assertThat(Files.readString(second)).contains("<span class=\"verdict invalid\">INVALID</span>")
+                .contains("kv-stale-read-bad.jsonl");
+        assertThat(out.toString()).contains("  html: " + first).contains("  html: " + second);
+    }
+
+    // The naming rule is in --help, so a user can find the pages.
+    @Test
+    void helpExplainsHowHtmlPagesAreNamed() {
+        assertThat(run("check", "--help")).isZero();
+        assertThat(out.toString().replaceAll("\\s+", " ")).contains("out.html gives out-1.html,")
+                .contains("the history's position among the arguments (from 1)");
+    }
+
+    // A page that cannot be written (its folder is missing) is an unusable argument: the verdict is
+    // still printed, the error names the page, and the exit code is 254.
+    @Test
+    void unwritableHtmlExits254() throws IOException {
+        String bad = file("kv-stale-read-bad.jsonl", STALE_READ);
+        Path html = folder.resolve("missing-folder").resolve("out.html");
+        assertThat(run("check", bad, "--html", html.toString())).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(out.toString()).contains(bad + "  invalid  ops=2");
+        assertThat(err.toString()).contains("cannot write " + html + ": its folder does not exist")
+                .doesNotContain("Exception");
+    }
+
+    // The set checker has no timeline; --html says so and writes nothing.
+    @Test
+    void htmlIsNotWrittenForTheSetModel() throws IOException {
+        String history = file("set-ok.jsonl", """
+                {"process":0,"type":"invoke","f":"add","value":1}
+                {"process":0,"type":"ok","f":"add","value":1}
+                {"process":0,"type":"invoke","f":"read","value":null}
+                {"process":0,"type":"ok","f":"read","value":[1]}
+                """);
+        Path html = folder.resolve("out.html");
+        assertThat(run("check", history, "--model", "set", "--html", html.toString())).isEqualTo(TitanLab.EXIT_VALID);
+        assertThat(err.toString()).contains("there is no page for --model set");
         assertThat(html).doesNotExist();
     }
 
