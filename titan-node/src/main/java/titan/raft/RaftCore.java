@@ -451,9 +451,19 @@ public final class RaftCore {
         randomizedElectionTimeout = config.electionTicks() + random.nextInt(config.electionTicks());
     }
 
-    /** Only voters campaign: learners and servers outside the configuration never do (§4.2.1). */
+    /**
+     * Only voters campaign: learners and servers outside the configuration never do (§4.2.1). One
+     * exception: while the newest configuration is uncommitted, a voter of the last committed one
+     * may still campaign even if the newest removes it. It may be the only server whose log can win
+     * (say the leader appended its own removal, lost leadership, and nobody else has the entry);
+     * barring it would leave the cluster without a leader for good. Votes are still counted in
+     * the newest configuration, so it needs a majority of that one.
+     */
     private boolean promotable() {
-        return log.membership().isVoter(self);
+        if (log.membership().isVoter(self)) {
+            return true;
+        }
+        return log.membershipIndex() > log.committed() && log.membershipAt(log.committed()).isVoter(self);
     }
 
     // ---------------------------------------------------------------- follower side of replication

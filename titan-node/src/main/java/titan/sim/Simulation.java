@@ -438,6 +438,9 @@ public final class Simulation {
                 return ring.toString();
             }
             case BRIDGE -> {
+                if (n < 3) {
+                    return null;
+                }
                 // Two halves that only one node, the bridge, can talk to both of.
                 NodeId bridge = ids.get(0);
                 int half = (n - 1) / 2;
