@@ -77,7 +77,8 @@ public final class HtmlReport {
         } else {
             html.append("<section class=\"card note\"><h2>Nothing to explain</h2><p>Every partition has an order of ")
                     .append("its operations, consistent with real time, that the model accepts, so the history is ")
-                    .append("linearizable. No timeline is drawn; an invalid or unknown result gets one.</p></section>\n");
+                    .append("linearizable. No timeline is drawn; an invalid or unknown result gets one.")
+                    .append("</p></section>\n");
         }
         html.append("</main>\n<footer>Written by <code>titan-lab check</code>. A self-contained page: ")
                 .append("nothing on it comes from the network.</footer>\n<script>").append(SCRIPT)

@@ -26,8 +26,8 @@ final class Summary {
                 + HtmlText.count(history.events().size()) + " events · "
                 + HtmlText.count(history.operations().size()) + " operations");
         row(html, "Model", HtmlText.show(result.model(), VALUE_CHARS_MAX));
-        row(html, "Operations checked", HtmlText.count(result.operationCount())
-                + " <span class=\"aside\">(failed operations and reads with unknown results need no place in the order)</span>");
+        row(html, "Operations checked", HtmlText.count(result.operationCount()) + " <span class=\"aside\">(failed "
+                + "operations and reads with unknown results need no place in the order)</span>");
         row(html, "Partitions", partitions(result));
         row(html, "Check time", HtmlText.millis(result.elapsedNanos()));
         html.append("</dl>");

@@ -1,9 +1,9 @@
 package titan.checker.report;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
-import java.util.TreeMap;
 import java.util.Map;
 import titan.checker.PartitionResult;
 import titan.checker.history.Event;
@@ -21,14 +21,14 @@ import titan.checker.history.ValueText;
  *   p2        [2 cas [3 4]   ]      [✕ read 3  ]      ← cannot be linearized after #3
  *   p3              [  write 5 (info) ░░░░░░░░░░░░░░░ → end of history
  * </pre>
- * Lane labels are a separate SVG so they stay in view while the chart scrolls sideways.
+ * The lane labels are a separate SVG, sticky on the left of the scrolling box, so they stay in
+ * view while the chart scrolls sideways; the box scrolls vertically too, so a partition with many
+ * processes does not push the rest of the page away.
  */
 final class TimelineSvg {
     private static final int AXIS_HEIGHT = 40;
-    private static final int LANE_HEIGHT = 36;
-    private static final int BAR_TOP = 11;
-    private static final int BAR_HEIGHT = 20;
-    private static final int MARKER_TOP = 4;
+    /** Beyond this many lanes they are drawn lower, so more of them fit on a screen. */
+    private static final int LANES_ROOMY_MAX = 24;
     private static final int LABELS_WIDTH = 76;
     /** Width of one character of the monospaced 11 px bar labels, to cut a label to its bar. */
     private static final double LABEL_CHAR_WIDTH = 6.7;
@@ -39,9 +39,10 @@ final class TimelineSvg {
     private final History history;
     private final List<FaultInterval> faults;
     private final TimelineScale scale;
-    private final Map<Integer, Integer> laneOfProcess = new TreeMap<>();
+    private final Map<Integer, Integer> laneOfProcess = new LinkedHashMap<>();
     /** Indexed by operation id: 1-based position in the linearization found, 0 when not in it. */
     private final int[] orderOf;
+    private final Lane geometry;
     /** Where the order found ends on screen; the script scrolls to show it beside the focus. */
     private double lastPointX;
 
@@ -51,13 +52,13 @@ final class TimelineSvg {
         this.history = history;
         this.faults = faults;
         this.scale = TimelineScale.of(window.operations(), window.carriedIn());
+        // Lanes in order of each process's first drawn call: operations close in time land in
+        // lanes close together. In a key of a kv history each of fifty processes may have only an
+        // operation or two, and ordering by process id would scatter them over the whole height.
         for (Operation op : window.operations()) {
-            laneOfProcess.put(op.process(), 0);
+            laneOfProcess.putIfAbsent(op.process(), laneOfProcess.size());
         }
-        int lane = 0;
-        for (Map.Entry<Integer, Integer> entry : laneOfProcess.entrySet()) {
-            entry.setValue(lane++);
-        }
+        geometry = laneOfProcess.size() > LANES_ROOMY_MAX ? Lane.COMPACT : Lane.ROOMY;
         orderOf = new int[history.operations().size()];
         List<Integer> order = partition.linearization();
         for (int i = 0; i < order.size(); i++) {
@@ -65,23 +66,36 @@ final class TimelineSvg {
         }
     }
 
+    /**
+     * The vertical layout of a lane: its height, the bar's top and height, the top of the order
+     * markers (which sit on the bar's upper edge), all relative to the lane's top.
+     */
+    private record Lane(int height, int barTop, int barHeight, int markerTop) {
+        static final Lane ROOMY = new Lane(36, 11, 20, 4);
+        static final Lane COMPACT = new Lane(28, 8, 17, 2);
+
+        /** Baseline of an 11 px label centred on the bar. */
+        int textBaseline() {
+            return barTop + barHeight / 2 + 4;
+        }
+    }
+
     /** The lane labels and the scrollable chart, as an HTML fragment. */
     String render() {
         StringBuilder html = new StringBuilder(64 * 1024);
-        html.append("<div class=\"timeline-frame\">");
+        html.append("<div class=\"timeline\" id=\"timeline\"><div class=\"timeline-inner\">");
         laneLabels(html);
-        html.append("<div class=\"timeline\" id=\"timeline\">");
         chart(html);
         html.append("</div></div>\n");
         return html.toString();
     }
 
     private int height() {
-        return AXIS_HEIGHT + laneOfProcess.size() * LANE_HEIGHT + 6;
+        return AXIS_HEIGHT + laneOfProcess.size() * geometry.height() + 6;
     }
 
     private int laneY(Operation op) {
-        return AXIS_HEIGHT + laneOfProcess.get(op.process()) * LANE_HEIGHT;
+        return AXIS_HEIGHT + laneOfProcess.get(op.process()) * geometry.height();
     }
 
     private void laneLabels(StringBuilder html) {
@@ -89,10 +103,10 @@ final class TimelineSvg {
                 .append("\" aria-hidden=\"true\">");
         html.append("<text class=\"axis-title\" x=\"").append(LABELS_WIDTH - 10).append("\" y=\"30\">process</text>");
         for (Map.Entry<Integer, Integer> lane : laneOfProcess.entrySet()) {
-            int y = AXIS_HEIGHT + lane.getValue() * LANE_HEIGHT;
+            int y = AXIS_HEIGHT + lane.getValue() * geometry.height();
             stripe(html, lane.getValue(), 0, y, LABELS_WIDTH);
-            html.append("<text class=\"lane-label\" x=\"").append(LABELS_WIDTH - 10).append("\" y=\"").append(y + 25)
-                    .append("\">p").append(lane.getKey()).append("</text>");
+            html.append("<text class=\"lane-label\" x=\"").append(LABELS_WIDTH - 10).append("\" y=\"")
+                    .append(y + geometry.textBaseline()).append("\">p").append(lane.getKey()).append("</text>");
         }
         html.append("</svg>");
     }
@@ -100,7 +114,7 @@ final class TimelineSvg {
     private void stripe(StringBuilder html, int lane, double x, int y, double width) {
         html.append("<rect class=\"lane").append(lane % 2 == 0 ? "" : " lane-odd").append("\" x=\"").append(num(x))
                 .append("\" y=\"").append(y).append("\" width=\"").append(num(width)).append("\" height=\"")
-                .append(LANE_HEIGHT).append("\"/>");
+                .append(geometry.height()).append("\"/>");
     }
 
     private void chart(StringBuilder html) {
@@ -117,7 +131,7 @@ final class TimelineSvg {
                 + "patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"#f3f5f7\"/>"
                 + "<rect width=\"3\" height=\"7\" fill=\"#d9dee3\"/></pattern></defs>");
         for (int lane = 0; lane < laneOfProcess.size(); lane++) {
-            stripe(html, lane, 0, AXIS_HEIGHT + lane * LANE_HEIGHT, width);
+            stripe(html, lane, 0, AXIS_HEIGHT + lane * geometry.height(), width);
         }
         faults(html, width);
         axis(html);
@@ -178,35 +192,46 @@ final class TimelineSvg {
         double x1 = scale.callX(op);
         double x2 = scale.endX(op);
         double width = Math.max(3, x2 - x1);
-        int y = laneY(op) + BAR_TOP;
+        int y = laneY(op) + geometry.barTop();
         html.append("<g class=\"op ").append(kind).append(focus ? " focus\" data-x=\"" + num(x1) + "\" data-from=\""
-                        + num(lastPointX) : "")
+                        + num(lastPointX) + "\" data-y=\"" + laneY(op) : "")
                 .append("\"><title>").append(HtmlText.escape(title(op))).append("</title>");
         if (op.isUnknown()) {
-            // Open-ended: outlined on three sides and fading out, since it may take effect until the end.
-            html.append("<rect class=\"open\" x=\"").append(num(x1)).append("\" y=\"").append(y)
-                    .append("\" width=\"").append(num(width)).append("\" height=\"").append(BAR_HEIGHT)
-                    .append("\" fill=\"url(#hatch-").append(kind.equals("skip") ? "skip" : "info").append(")\"/>");
-            html.append("<path d=\"M").append(num(x2)).append(' ').append(y).append("H").append(num(x1)).append("V")
-                    .append(y + BAR_HEIGHT).append("H").append(num(x2)).append("M").append(num(x2 - 6)).append(' ')
-                    .append(y + 4).append("L").append(num(x2)).append(' ').append(y + BAR_HEIGHT / 2).append("L")
-                    .append(num(x2 - 6)).append(' ').append(y + BAR_HEIGHT - 4).append("\"/>");
-            if (op.completionIndex() >= 0) {
-                double tick = scale.x(op.completionIndex());
-                html.append("<line class=\"info-tick\" x1=\"").append(num(tick)).append("\" x2=\"").append(num(tick))
-                        .append("\" y1=\"").append(y + 3).append("\" y2=\"").append(y + BAR_HEIGHT - 3).append("\"/>");
-            }
+            openBar(html, op, kind, x1, x2, y);
         } else {
             html.append("<rect x=\"").append(num(x1)).append("\" y=\"").append(y).append("\" width=\"")
-                    .append(num(width)).append("\" height=\"").append(BAR_HEIGHT).append("\" rx=\"3\"/>");
+                    .append(num(width)).append("\" height=\"").append(geometry.barHeight()).append("\" rx=\"3\"/>");
         }
         int charsFit = (int) ((Math.min(width, 900) - 8) / LABEL_CHAR_WIDTH);
         String label = label(op, charsFit - (window.isCarriedIn(op) ? 2 : 0));
         if (charsFit >= 2) {
-            html.append("<text x=\"").append(num(x1 + 5)).append("\" y=\"").append(y + 14).append("\">")
+            html.append("<text x=\"").append(num(x1 + 5)).append("\" y=\"")
+                    .append(y - geometry.barTop() + geometry.textBaseline()).append("\">")
                     .append(HtmlText.show((window.isCarriedIn(op) ? "◂ " : "") + label, charsFit)).append("</text>");
         }
         html.append("</g>");
+    }
+
+    /**
+     * An operation with an unknown outcome: hatched, outlined on three sides and ending in an arrow,
+     * since it may take effect at any time until the end. A tick marks its info completion, if any.
+     */
+    private void openBar(StringBuilder html, Operation op, String kind, double x1, double x2, int y) {
+        int bottom = y + geometry.barHeight();
+        html.append("<rect class=\"open\" x=\"").append(num(x1)).append("\" y=\"").append(y)
+                .append("\" width=\"").append(num(Math.max(3, x2 - x1))).append("\" height=\"")
+                .append(geometry.barHeight()).append("\" fill=\"url(#hatch-")
+                .append(kind.equals("skip") ? "skip" : "info").append(")\"/>");
+        html.append("<path d=\"M").append(num(x2)).append(' ').append(y).append('H').append(num(x1))
+                .append('V').append(bottom).append('H').append(num(x2))
+                .append('M').append(num(x2 - 6)).append(' ').append(y + 4)
+                .append('L').append(num(x2)).append(' ').append(y + geometry.barHeight() / 2)
+                .append('L').append(num(x2 - 6)).append(' ').append(bottom - 4).append("\"/>");
+        if (op.completionIndex() >= 0) {
+            String tick = num(scale.x(op.completionIndex()));
+            html.append("<line class=\"info-tick\" x1=\"").append(tick).append("\" x2=\"").append(tick)
+                    .append("\" y1=\"").append(y + 3).append("\" y2=\"").append(bottom - 3).append("\"/>");
+        }
     }
 
     /** The CSS class of an operation's bar; the legend explains each. */
@@ -307,7 +332,7 @@ final class TimelineSvg {
             }
             Operation op = all.get(id);
             double x = Math.min(Math.max(previous + 3, scale.callX(op) + 8), scale.endX(op) - 3);
-            points.add(new double[] {x, laneY(op) + MARKER_TOP + 6, id});
+            points.add(new double[] {x, laneY(op) + geometry.markerTop() + 6, id});
             previous = x;
         }
         return points;
@@ -340,7 +365,7 @@ final class TimelineSvg {
         }
         double previous = points.isEmpty() ? 0 : points.get(points.size() - 1)[0];
         double x = Math.min(Math.max(previous + 3, scale.callX(failing) + 8), scale.endX(failing) - 3);
-        double[] point = {x, laneY(failing) + MARKER_TOP + 6, failing.id()};
+        double[] point = {x, laneY(failing) + geometry.markerTop() + 6, failing.id()};
         if (!points.isEmpty()) {
             double[] last = points.get(points.size() - 1);
             html.append("<path class=\"order-broken\" d=\"M").append(num(last[0])).append(' ').append(num(last[1]))
