@@ -30,6 +30,8 @@ final class TimelineSvg {
     /** Beyond this many lanes they are drawn lower, so more of them fit on a screen. */
     private static final int LANES_ROOMY_MAX = 24;
     private static final int LABELS_WIDTH = 76;
+    /** A short history still gets a chart as wide as a typical screen, not a sliver. */
+    private static final double CHART_WIDTH_MIN = 1100;
     /** Width of one character of the monospaced 11 px bar labels, to cut a label to its bar. */
     private static final double LABEL_CHAR_WIDTH = 6.7;
     private static final int TITLE_VALUE_CHARS_MAX = 200;
@@ -118,7 +120,7 @@ final class TimelineSvg {
     }
 
     private void chart(StringBuilder html) {
-        double width = scale.width();
+        double width = Math.max(scale.width(), CHART_WIDTH_MIN);
         html.append("<svg class=\"chart\" width=\"").append(num(width)).append("\" height=\"").append(height())
                 .append("\" role=\"img\" aria-label=\"Timeline of ").append(HtmlText.count(window.operations().size()))
                 .append(" operations\">");
