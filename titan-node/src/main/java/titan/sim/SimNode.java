@@ -9,6 +9,7 @@ import titan.node.Replica;
 import titan.node.UnsafeSwitch;
 import titan.node.kv.KvConfig;
 import titan.node.kv.KvStateMachine;
+import titan.node.storage.RecoveredState;
 import titan.raft.Entry;
 import titan.raft.Membership;
 import titan.raft.Message;
@@ -49,6 +50,11 @@ final class SimNode {
     private Role lastRole = Role.FOLLOWER;
     private long lastTerm;
     private int restarts;
+    private long crashes;
+    private long tornTails;
+    private long elections;
+    private long snapshotsInstalled;
+    private long membershipChanges;
 
     SimNode(NodeId id, Simulation sim, RaftConfig raftConfig, Membership bootstrap, RandomGenerator random) {
         this.id = id;
@@ -62,7 +68,13 @@ final class SimNode {
     // ---------------------------------------------------------------- lifecycle
 
     void start() {
-        PersistentState state = disk.recover().toPersistentState(bootstrap);
+        RecoveredState recovered = disk.recover();
+        if (recovered.tornTailBytes() > 0) {
+            tornTails++;
+            sim.trace().event(sim.now(), id, "recover", () -> "recovery cut a torn tail of "
+                    + recovered.tornTailBytes() + " bytes");
+        }
+        PersistentState state = recovered.toPersistentState(bootstrap);
         sim.monitor().started(id, state);
         KvStateMachine stateMachine = new KvStateMachine(KvConfig.DEFAULT.withNoDedup(
                 sim.options().unsafe().contains(UnsafeSwitch.NO_DEDUP)));
@@ -87,6 +99,7 @@ final class SimNode {
         }
         state = State.DOWN;
         epoch++;
+        crashes++;
         disk.crash(random);
         inbox.clear();
         syncing = false;
@@ -215,6 +228,9 @@ final class SimNode {
     private void observe() {
         sim.monitor().observe(id, core);
         if (core.role() != lastRole || core.term() != lastTerm) {
+            if (core.role() == Role.LEADER) {
+                elections++;
+            }
             Role from = lastRole;
             lastRole = core.role();
             lastTerm = core.term();
@@ -244,6 +260,26 @@ final class SimNode {
         return restarts;
     }
 
+    long crashes() {
+        return crashes;
+    }
+
+    long tornTails() {
+        return tornTails;
+    }
+
+    long elections() {
+        return elections;
+    }
+
+    long snapshotsInstalled() {
+        return snapshotsInstalled;
+    }
+
+    long membershipChanges() {
+        return membershipChanges;
+    }
+
     /** Feeds the safety monitor from inside the replica. */
     private final class MonitorHook implements Replica.Observer {
         @Override
@@ -257,10 +293,14 @@ final class SimNode {
         @Override
         public void applied(NodeId node, Entry entry) {
             sim.monitor().applied(node, entry);
+            if (entry.type() == titan.raft.EntryType.MEMBERSHIP && core.role() == Role.LEADER) {
+                membershipChanges++;
+            }
         }
 
         @Override
         public void snapshotRestored(NodeId node, Snapshot snapshot) {
+            snapshotsInstalled++;
             sim.trace().event(sim.now(), node, "snapshot", () -> "installed " + snapshot);
         }
 

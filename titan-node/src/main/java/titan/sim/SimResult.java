@@ -11,11 +11,12 @@ import java.util.stream.Collectors;
  * @param endMicros      simulated time at the end
  * @param events         scheduler events executed (a measure of work)
  * @param committedIndex the highest index committed anywhere
+ * @param coverage       the faults and recovery paths the run exercised
  * @param trace          the trace lines, when the run was traced
  */
 public record SimResult(SimOptions options, FaultSchedule schedule, List<HistoryEvent> history, String violationKind,
                         String violation, long endMicros, long events, long messages, long checks,
-                        long committedIndex, List<Trace.Line> trace) {
+                        long committedIndex, Coverage coverage, List<Trace.Line> trace) {
     public boolean ok() {
         return violationKind == null;
     }

@@ -55,6 +55,7 @@ public final class Simulation {
     private int opsTaken;
     private int scriptedProcesses;
     private boolean restoringMembers;
+    private long faultsStarted;
     private long values;
     private long clientIds;
 
@@ -158,7 +159,14 @@ public final class Simulation {
         }
         trace.event(scheduler.nowMicros(), null, "end", () -> "end of run");
         return new SimResult(options, schedule, List.copyOf(history), kind, failure, scheduler.nowMicros(),
-                scheduler.executed(), network.sent(), monitor.checks(), monitor.committedMax(), trace.lines());
+                scheduler.executed(), network.sent(), monitor.checks(), monitor.committedMax(),
+                new Coverage(faultsStarted, count(SimNode::crashes), count(SimNode::tornTails),
+                        count(SimNode::elections), count(SimNode::snapshotsInstalled),
+                        count(SimNode::membershipChanges)), trace.lines());
+    }
+
+    private long count(java.util.function.ToLongFunction<SimNode> counter) {
+        return nodes.stream().mapToLong(counter).sum();
     }
 
     private boolean workloadDone() {
@@ -240,6 +248,7 @@ public final class Simulation {
         if (detail == null) {
             return; // nothing to do now (e.g. no leader to isolate)
         }
+        faultsStarted++;
         recordNemesis("start-" + fault.name(), detail);
         scheduler.after(w.durationMicros(), () -> {
             String healed = heal(fault);

@@ -163,6 +163,10 @@ public final class SimCommand implements Callable<Integer> {
                 s.failures().size(), violations, histories);
         o.printf("undecided         %,d  (checker limits)%n", s.unknowns().size());
         o.printf("operations        %,d%n", s.operations());
+        titan.sim.Coverage c = s.coverage();
+        o.printf("exercised         %,d faults, %,d crashes, %,d torn tails recovered, %,d elections, "
+                + "%,d snapshots installed, %,d membership changes%n", c.faults(), c.crashes(), c.tornTails(),
+                c.elections(), c.snapshotsInstalled(), c.membershipChanges());
         o.printf("wall time         %.1f s%n", s.wallNanos() / 1e9);
         o.printf("runs per second   %.1f  (%,.0f per minute)%n", s.runsPerSecond(), s.runsPerSecond() * 60);
         if (!s.failures().isEmpty()) {
@@ -198,6 +202,7 @@ public final class SimCommand implements Callable<Integer> {
                 "message", firstLines(f.message(), 3))).toList());
         json.put("undecided", s.unknowns().stream().map(SeedOutcome::seed).toList());
         json.put("operations", s.operations());
+        json.put("coverage", s.coverage());
         json.put("wallSeconds", s.wallNanos() / 1e9);
         json.put("runsPerSecond", s.runsPerSecond());
         Files.writeString(run.resolve("summary.json"),

@@ -9,8 +9,10 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
 
+import titan.sim.Coverage;
 import titan.sim.SimOptions;
 
 /**
@@ -19,8 +21,8 @@ import titan.sim.SimOptions;
  */
 public final class SimSwarm {
     /** The outcomes of a swarm. Failed and unknown seeds are kept whole; passing ones only counted. */
-    public record Summary(long seedsRun, long operations, long events, List<SeedOutcome> failures,
-                          List<SeedOutcome> unknowns, long wallNanos) {
+    public record Summary(long seedsRun, long operations, long events, Coverage coverage,
+                          List<SeedOutcome> failures, List<SeedOutcome> unknowns, long wallNanos) {
         public double runsPerSecond() {
             return seedsRun / Math.max(1e-9, wallNanos / 1e9);
         }
@@ -44,6 +46,7 @@ public final class SimSwarm {
         AtomicLong operations = new AtomicLong();
         AtomicLong events = new AtomicLong();
         AtomicBoolean stop = new AtomicBoolean();
+        AtomicReference<Coverage> coverage = new AtomicReference<>(Coverage.NONE);
         List<SeedOutcome> failures = Collections.synchronizedList(new ArrayList<>());
         List<SeedOutcome> unknowns = Collections.synchronizedList(new ArrayList<>());
         long end = first + count;
@@ -61,6 +64,7 @@ public final class SimSwarm {
                         SeedOutcome outcome = runner.run(template.withSeed(seed));
                         operations.addAndGet(outcome.result().operations());
                         events.addAndGet(outcome.result().events());
+                        coverage.accumulateAndGet(outcome.result().coverage(), Coverage::plus);
                         if (outcome.failed()) {
                             failures.add(outcome);
                             if (stopAtFirstFailure) {
@@ -86,7 +90,7 @@ public final class SimSwarm {
         sortedFailures.sort((a, b) -> Long.compare(a.seed(), b.seed()));
         List<SeedOutcome> sortedUnknowns = new ArrayList<>(unknowns);
         sortedUnknowns.sort((a, b) -> Long.compare(a.seed(), b.seed()));
-        return new Summary(done.get(), operations.get(), events.get(), sortedFailures, sortedUnknowns,
+        return new Summary(done.get(), operations.get(), events.get(), coverage.get(), sortedFailures, sortedUnknowns,
                 System.nanoTime() - start);
     }
 }
