@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -59,9 +58,9 @@ public final class CheckCommand implements Callable<Integer> {
             description = "kv, register, cas-register, multi-register, mutex or set (default: ${DEFAULT-VALUE}).")
     String model;
 
-    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s",
+    @Option(names = "--timeout", paramLabel = "DURATION", defaultValue = "60s", converter = DurationConverter.class,
             description = "Deadline per file, e.g. 500ms, 60s, 5m; past it the verdict is unknown (default: ${DEFAULT-VALUE}).")
-    String timeout;
+    Duration timeout;
 
     @Option(names = "--initial", paramLabel = "EDN",
             description = "Initial register value as EDN, e.g. 0, '\"x\"', nil; for multi-register a map such as '{:x 0 :y 0}'.")
@@ -222,35 +221,8 @@ public final class CheckCommand implements Callable<Integer> {
             case "read-different" -> FailedCas.READ_DIFFERENT;
             default -> throw usage("--failed-cas must be did-not-happen or read-different, not " + failedCas);
         };
-        CheckOptions options = CheckOptions.defaults().withTimeout(duration(timeout)).withFailedCas(cas);
+        CheckOptions options = CheckOptions.defaults().withTimeout(timeout).withFailedCas(cas);
         return new Settings(options, initialValue, nil);
-    }
-
-    /** Accepts {@code 500ms}, {@code 60s}, {@code 5m}, {@code 1h}, a bare number of seconds, or ISO-8601 ({@code PT1M}). */
-    private Duration duration(String text) {
-        String value = text.trim().toLowerCase(Locale.ROOT);
-        try {
-            Duration parsed;
-            if (value.startsWith("pt")) {
-                parsed = Duration.parse(value);
-            } else if (value.endsWith("ms")) {
-                parsed = Duration.ofMillis(Long.parseLong(value.substring(0, value.length() - 2)));
-            } else if (value.endsWith("s")) {
-                parsed = Duration.ofSeconds(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else if (value.endsWith("m")) {
-                parsed = Duration.ofMinutes(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else if (value.endsWith("h")) {
-                parsed = Duration.ofHours(Long.parseLong(value.substring(0, value.length() - 1)));
-            } else {
-                parsed = Duration.ofSeconds(Long.parseLong(value));
-            }
-            if (parsed.isNegative() || parsed.isZero()) {
-                throw usage("--timeout must be positive, not " + text);
-            }
-            return parsed;
-        } catch (NumberFormatException | DateTimeParseException e) {
-            throw usage("--timeout must look like 500ms, 60s or 5m, not " + text);
-        }
     }
 
     private CommandLine.ParameterException usage(String message) {

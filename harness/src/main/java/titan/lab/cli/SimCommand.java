@@ -79,9 +79,9 @@ public final class SimCommand implements Callable<Integer> {
     @Option(names = "--no-check", description = "Skip the linearizability check of each history.")
     boolean noCheck;
 
-    @Option(names = "--check-timeout", paramLabel = "DURATION", defaultValue = "30s",
+    @Option(names = "--check-timeout", paramLabel = "DURATION", defaultValue = "30s", converter = DurationConverter.class,
             description = "Checker time limit per history (default: ${DEFAULT-VALUE}).")
-    String checkTimeout;
+    Duration checkTimeout;
 
     @Option(names = "--fail-fast", description = "Stop at the first failing seed.")
     boolean failFast;
@@ -102,7 +102,6 @@ public final class SimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
         SimOptions template = options();
-        Duration timeout = parseDuration(checkTimeout);
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (threadCount < 1 || shrinkRuns < 0 || reportFailures < 0) {
             throw usage("--threads must be at least 1, --shrink-runs and --report-failures at least 0");
@@ -114,7 +113,7 @@ public final class SimCommand implements Callable<Integer> {
                         .collect(Collectors.joining(",")), noCheck ? "not checked" : "checked (kv model)", threadCount);
         o.flush();
 
-        SeedRunner runner = new SeedRunner(!noCheck, timeout);
+        SeedRunner runner = new SeedRunner(!noCheck, checkTimeout);
         SimSwarm.Summary summary;
         try (ProgressBar bar = new ProgressBarBuilder().setTaskName("seeds").setInitialMax(seeds)
                 .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
@@ -253,23 +252,5 @@ public final class SimCommand implements Callable<Integer> {
 
     private CommandLine.ParameterException usage(String message) {
         return new CommandLine.ParameterException(spec.commandLine(), message);
-    }
-
-    private Duration parseDuration(String text) {
-        try {
-            String t = text.trim().toLowerCase();
-            if (t.endsWith("ms")) {
-                return Duration.ofMillis(Long.parseLong(t.substring(0, t.length() - 2)));
-            }
-            if (t.endsWith("s")) {
-                return Duration.ofSeconds(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            if (t.endsWith("m")) {
-                return Duration.ofMinutes(Long.parseLong(t.substring(0, t.length() - 1)));
-            }
-            return Duration.ofSeconds(Long.parseLong(t));
-        } catch (NumberFormatException e) {
-            throw usage("bad duration '" + text + "' (use e.g. 500ms, 30s, 2m)");
-        }
     }
 }
