@@ -12,6 +12,10 @@ import java.util.stream.Collectors;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import titan.checker.history.History;
+import titan.checker.history.HistoryFormatException;
+import titan.checker.history.JsonLinesFormat;
+import titan.checker.report.HtmlReport;
 import titan.sim.FaultSchedule;
 import titan.sim.SimOptions;
 import titan.sim.SimResult;
@@ -27,6 +31,7 @@ import titan.sim.Trace;
  *   seed-N/failure.txt          what failed, the checker's explanation, the shrunk fault schedule
  *   seed-N/shrunk-history.jsonl the shrunk run's history
  *   seed-N/trace.txt            every event and message of the shrunk run
+ *   seed-N/explanation.html     for a non-linearizable history: the checker's timeline of it
  * </pre>
  */
 public final class FailureReport {
@@ -36,6 +41,16 @@ public final class FailureReport {
     public record Written(Path folder, List<String> story) {}
 
     private FailureReport() {}
+
+    private static void writeExplanation(Path folder, SeedOutcome failing) throws IOException {
+        try {
+            History history = JsonLinesFormat.read(folder.resolve("history.jsonl").toString(),
+                    failing.result().historyJsonLines());
+            HtmlReport.write(failing.check(), history, folder.resolve("explanation.html"));
+        } catch (HistoryFormatException e) {
+            throw new IOException("cannot re-read the history for its explanation: " + e.getMessage(), e);
+        }
+    }
 
     public static Written write(Path runFolder, SeedOutcome failing, Shrinker.Shrunk shrunk, String replayCommand,
                                 String commit) throws IOException {
@@ -56,6 +71,9 @@ public final class FailureReport {
         test.put("replay", replayCommand);
         Files.writeString(folder.resolve("test.json"), JSON.writeValueAsString(test) + "\n");
         Files.writeString(folder.resolve("history.jsonl"), failing.result().historyJsonLines());
+        if (failing.check() != null) {
+            writeExplanation(folder, failing);
+        }
 
         SimResult traced = Simulation.of(shrunk.options().withTrace(true, true), shrunk.schedule()).run();
         Files.writeString(folder.resolve("shrunk-history.jsonl"), traced.historyJsonLines());
