@@ -49,6 +49,19 @@ public interface Model<S> {
     }
 
     /**
+     * Whether {@code operation} only observes: in every state it is either illegal or leaves the
+     * state exactly as it is (a read; with {@link FailedCas#READ_DIFFERENT}, a failed cas). The search
+     * then linearizes such an operation as soon as it is legal, without trying other orders, a
+     * partial-order reduction that makes register histories several times cheaper to check.
+     * <p>Must not answer true for an operation that can change some state: the search would miss
+     * orders and could call a linearizable history invalid. It fails fast (IllegalStateException)
+     * when it meets such a change. Answering false is always safe; the default does.
+     */
+    default boolean isReadOnly(Operation operation) {
+        return false;
+    }
+
+    /**
      * Splits the operations into independent partitions (Horn &amp; Kroening's P-compositionality), e.g.
      * by key. The default keeps them together.
      */

@@ -28,19 +28,62 @@ import titan.checker.history.Operation;
  * (C + P, s) is dominated by a configuration that has been or is being explored. Without this,
  * each unknown operation could double the configurations of the rest of the history; the first
  * refinement makes the dominating configuration likely to be visited first.
+ *
+ * <h2>Reductions: fewer orders, the same verdicts</h2>
+ * Plain WGL tries every candidate at every configuration. Two reductions cut the orders it tries
+ * without losing a linearization; each is an argument that if <em>some</em> valid way to finish
+ * exists, one of the restricted shape exists too. "Valid way to finish" from (C, s): an order of
+ * the remaining operations that contains every completed one, perhaps some unknown ones, respects
+ * real time and is legal from s.
+ * <ol>
+ * <li><b>Observers first.</b> If a completed candidate x is read-only ({@link Model#isReadOnly}: in
+ * every state it is illegal or changes nothing) and legal in s, x is the level's only choice. Given
+ * a way to finish σ, moving x to its front gives another: x is legal in s and changes nothing; where
+ * x stood in σ it was legal, so it changed nothing there either, and taking it out leaves every
+ * later state as it was; x is a candidate, so everything that returned before its call is in C
+ * already; and moving an operation earlier breaks no real-time order of the others. So if
+ * (C + x, s) fails, (C, s) fails. That x keeps the state in <em>every</em> state matters: a write
+ * of the current value keeps this state, but moved to the front it would no longer overwrite a
+ * later one. This is a partial-order reduction (Godefroid, "Partial-Order Methods for the
+ * Verification of Concurrent Systems", LNCS 1032, 1996): of the orders that differ only in where x
+ * sits, one is tried. On registers it takes every read in one step, with no branching.</li>
+ * <li><b>Unknown operations just in time.</b> In the spirit of Lowe's just-in-time linearization
+ * ("Testing for linearizability", Concurrency and Computation: Practice and Experience 29(4),
+ * 2017), where an operation is linearized only when something forces it, an unknown operation is
+ * only linearized in a <em>block</em> u1 … um x: unknown operations immediately followed by a
+ * completed x that needs um. Otherwise an info write could be tried after every one of the
+ * thousands of configurations that follow its call, each try opening a short new sub-search: that
+ * was the 10,000-operation register history with ten info operations that took seconds. Any way to
+ * finish can be rewritten, block by block, into one whose blocks obey these rules (t is the state
+ * before um, or before ui):
+ * <ul>
+ * <li>R0: an unknown u with step(s, u) = s is dropped (it changes nothing and is optional);</li>
+ * <li>R2: if x is legal in t and step(t, x) = step(t, um x), drop um (x overwrites it);</li>
+ * <li>R1: if x is legal in t and step(t, x um) = step(t, um x), swap them (um moves to a later block);</li>
+ * <li>R2': if u(i+1) is legal in t and step(t, u(i+1)) = step(t, ui u(i+1)), drop ui;</li>
+ * <li>R1': if ui and u(i+1) commute in t and u(i+1) was called first, swap them.</li>
+ * </ul>
+ * Each rewrite keeps the order legal and consistent with real time (an unknown operation has no
+ * return, so nothing must follow it, and moving it later or dropping it breaks no order), and
+ * shortens the first block or, for R1', removes one inversion from it, so rewriting ends. The
+ * search therefore enumerates only blocks to which no rule applies ({@code needs}, {@code mayFollow}).
+ * A block ending with no completed operation is never needed: unknown operations at the very end are
+ * dropped. What may follow a configuration inside a block depends on the block, so only the
+ * configuration after x goes into the cache; the cache, the domination rule and Lowe's argument
+ * are unchanged for those. Observers-first also applies inside a block, among the operations that
+ * may end it.</li>
+ * </ol>
+ * The brute-force oracle property test (every order of every subset of unknown operations) and the
+ * Knossos verdicts check both reductions; {@code reductions = false} keeps the plain search for
+ * comparison in benchmarks and tests.
  */
 public final class PartitionSearch<S> {
-    /** The clock and the cancel flag are read once per this many steps: cheap, yet prompt. */
-    private static final int STEPS_PER_LIMIT_CHECK = 1 << 12;
-    /** Beyond this many linearized unknown-outcome operations, only the empty subset is probed. */
-    private static final int PENDING_PROBES_MAX = 16;
-
     private final Model<S> model;
     private final String name;
     private final List<Operation> operations;
     private final SearchLimits limits;
     private final Function<Operation, String> locate;
-    private final int[] pendingScratch = new int[PENDING_PROBES_MAX];
+    private final boolean reductions;
 
     /**
      * @param operations the partition's operations in call order, failed and inert ones removed
@@ -48,11 +91,22 @@ public final class PartitionSearch<S> {
      */
     public PartitionSearch(Model<S> model, String name, List<Operation> operations, SearchLimits limits,
                            Function<Operation, String> locate) {
+        this(model, name, operations, limits, locate, true);
+    }
+
+    /**
+     * @param reductions whether to use the reductions and the relaxed first pass of the class
+     *                   comment; without them the search is plain Wing &amp; Gong with Lowe's cache and
+     *                   the domination rule, kept so benchmarks and tests can compare the two
+     */
+    PartitionSearch(Model<S> model, String name, List<Operation> operations, SearchLimits limits,
+                    Function<Operation, String> locate, boolean reductions) {
         this.model = model;
         this.name = name;
         this.operations = operations;
         this.limits = limits;
         this.locate = locate;
+        this.reductions = reductions;
     }
 
     public PartitionResult run() {
@@ -62,142 +116,111 @@ public final class PartitionSearch<S> {
             return new PartitionResult(name, Verdict.UNKNOWN, early, operations, List.of(), null, "", 0, 0);
         }
         Transitions<S> transitions = new Transitions<>(model, operations, limits.budget());
-        ConfigurationCache cache = new ConfigurationCache(limits.budget());
         try {
-            return search(transitions, cache, startNanos);
+            if (!reductions) {
+                return decide(walk(Walk.Mode.PLAIN, transitions, Long.MAX_VALUE), transitions, 0, startNanos);
+            }
+            if (operations.stream().noneMatch(Operation::isUnknown)) {
+                return decide(walk(Walk.Mode.EXACT, transitions, Long.MAX_VALUE), transitions, 0, startNanos);
+            }
+            return relaxedFirst(transitions, startNanos);
         } finally {
-            cache.release();
             transitions.release();
         }
     }
 
-    private PartitionResult search(Transitions<S> transitions, ConfigurationCache cache, long startNanos) {
-        int n = operations.size();
-        EntryList list = new EntryList(operations);
-        boolean[] completed = new boolean[n];
-        int returnsLeft = 0;
-        for (int op = 0; op < n; op++) {
-            completed[op] = list.hasReturn(op);
-            returnsLeft += completed[op] ? 1 : 0;
-        }
-        LinearizedSet linearized = new LinearizedSet(completed);
-        int[] stackCall = new int[n];
-        int[] stackState = new int[n];
-        int depth = 0;
-        Best best = new Best(n);
-        int state = transitions.initial();
-        best.state = state;
-        int entry = list.first();
-        boolean pendingPass = false;
-        int stepsToLimitCheck = STEPS_PER_LIMIT_CHECK;
-        while (returnsLeft > 0) {
-            if (--stepsToLimitCheck == 0) {
-                stepsToLimitCheck = STEPS_PER_LIMIT_CHECK;
-                String reason = limits.stopReason();
-                if (reason != null) {
-                    return stopped(reason, best, transitions, cache, startNanos);
-                }
-            }
-            if (EntryList.isCall(entry)) {
-                int op = EntryList.operationOf(entry);
-                if (completed[op] == pendingPass) {
-                    entry = list.next[entry]; // not this pass's kind of operation
-                    continue;
-                }
-                int next = transitions.step(state, op);
-                if (next != Transitions.ILLEGAL) {
-                    linearized.add(op);
-                    if (linearized.hasPending() && dominated(linearized, next, cache)) {
-                        linearized.remove(op); // dominated: see the class comment
-                        entry = list.next[entry];
-                        continue;
-                    }
-                    ConfigurationCache.Added added = cache.add(linearized, next);
-                    if (added == ConfigurationCache.Added.NEW) {
-                        stackCall[depth] = entry;
-                        stackState[depth] = state;
-                        depth++;
-                        state = next;
-                        list.lift(entry);
-                        if (completed[op]) {
-                            returnsLeft--;
-                        }
-                        best.reached(stackCall, depth, state);
-                        entry = list.first();
-                        pendingPass = false;
-                        continue;
-                    }
-                    linearized.remove(op);
-                    if (added == ConfigurationCache.Added.OUT_OF_MEMORY) {
-                        return stopped(limits.memoryReason(), best, transitions, cache, startNanos);
-                    }
-                }
-                entry = list.next[entry];
-            } else if (!pendingPass) {
-                // Every completed candidate is tried; now the unknown-outcome ones, from the head again.
-                pendingPass = true;
-                entry = list.first();
-            } else {
-                // A return entry: its operation had to be linearized by now. Undo the latest choice.
-                if (depth == 0) {
-                    return invalid(best, transitions, cache, startNanos);
-                }
-                depth--;
-                int call = stackCall[depth];
-                int op = EntryList.operationOf(call);
-                state = stackState[depth];
-                linearized.remove(op);
-                list.unlift(call);
-                if (completed[op]) {
-                    returnsLeft++;
-                }
-                best.poppedTo(depth);
-                entry = list.next[call];
-                pendingPass = !completed[op];
-            }
-        }
-        List<Integer> order = new ArrayList<>(depth);
-        for (int i = 0; i < depth; i++) {
-            order.add(operations.get(EntryList.operationOf(stackCall[i])).id());
-        }
-        return new PartitionResult(name, Verdict.VALID, "", operations, order, null,
-                model.describe(transitions.state(state)), cache.size(), limits.nowNanos() - startNanos);
-    }
-
     /**
-     * Whether (set, state) is dominated by a cached configuration with the same completed operations
-     * and state and a subset of its unknown-outcome ones: the empty subset, or the set less one of
-     * them (larger subsets are not probed: each probe costs a cache lookup).
+     * The relaxed walk first; the exact one only when the relaxed answer says too little: a
+     * linearization that uses an unknown-outcome operation twice is no linearization.
      */
-    private boolean dominated(LinearizedSet set, int state, ConfigurationCache cache) {
-        if (cache.containsWithoutPending(set, state)) {
-            return true;
+    private PartitionResult relaxedFirst(Transitions<S> transitions, long startNanos) {
+        Finished relaxed = walk(Walk.Mode.RELAXED, transitions, Long.MAX_VALUE);
+        switch (relaxed.outcome()) {
+            case VALID:
+                if (firstRepeat(relaxed.linearization()) == relaxed.linearization().length) {
+                    return decide(relaxed, transitions, 0, startNanos);
+                }
+                return decide(walk(Walk.Mode.EXACT, transitions, Long.MAX_VALUE), transitions,
+                        relaxed.configurations(), startNanos);
+            case INVALID:
+                // Proved: no relaxed linearization, so none at all. A short exact walk finds the
+                // longest prefix it can for the explanation; its own verdict is not needed.
+                Finished dive = walk(Walk.Mode.EXACT, transitions, 2L * operations.size() + 1024);
+                if (dive.outcome() == Walk.Outcome.VALID) {
+                    throw new IllegalStateException("the relaxed search found no linearization of partition '"
+                            + name + "' but the exact one did: a bug in the search");
+                }
+                return invalid(dive.deepest(), dive.deepestState(), transitions,
+                        relaxed.configurations() + dive.configurations(), startNanos);
+            default:
+                int[] prefix = relaxed.deepest();
+                prefix = java.util.Arrays.copyOf(prefix, firstRepeat(prefix));
+                return stopped(relaxed.stopReason(), prefix, replay(prefix, transitions), transitions,
+                        relaxed.configurations(), startNanos);
         }
-        int count = set.pendingCount();
-        if (count < 2 || count > PENDING_PROBES_MAX) {
-            return false;
-        }
-        int[] members = pendingScratch;
-        for (int i = 0; i < count; i++) {
-            members[i] = set.pendingMember(i);
-        }
-        for (int i = 0; i < count; i++) {
-            int op = members[i];
-            set.remove(op);
-            boolean seen = cache.contains(set, state);
-            set.add(op);
-            if (seen) {
-                return true;
-            }
-        }
-        return false;
     }
 
-    private PartitionResult stopped(String reason, Best best, Transitions<S> transitions,
-                                    ConfigurationCache cache, long startNanos) {
-        return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + cache.size() + " configurations",
-                operations, best.operationIds(operations), null, model.describe(transitions.state(best.state)),
-                cache.size(), limits.nowNanos() - startNanos);
+    /** A walk's results, kept after its cache was given back. */
+    private record Finished(Walk.Outcome outcome, String stopReason, int[] linearization, int state,
+                            int[] deepest, int deepestState, long configurations) {}
+
+    private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax) {
+        ConfigurationCache cache = new ConfigurationCache(limits.budget());
+        try {
+            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax);
+            Walk.Outcome outcome = walk.run();
+            return new Finished(outcome, walk.stopReason(), walk.linearization(), walk.state(), walk.deepest(),
+                    walk.deepestState(), cache.size());
+        } finally {
+            cache.release();
+        }
+    }
+
+    private PartitionResult decide(Finished walk, Transitions<S> transitions, long earlierConfigurations,
+                                   long startNanos) {
+        long configurations = earlierConfigurations + walk.configurations();
+        return switch (walk.outcome()) {
+            case VALID -> new PartitionResult(name, Verdict.VALID, "", operations, ids(walk.linearization()), null,
+                    model.describe(transitions.state(walk.state())), configurations, limits.nowNanos() - startNanos);
+            case INVALID -> invalid(walk.deepest(), walk.deepestState(), transitions, configurations, startNanos);
+            case STOPPED -> stopped(walk.stopReason(), walk.deepest(), walk.deepestState(), transitions,
+                    configurations, startNanos);
+        };
+    }
+
+    /** The length of the longest prefix in which no operation appears twice. */
+    private static int firstRepeat(int[] ops) {
+        java.util.BitSet seen = new java.util.BitSet();
+        for (int i = 0; i < ops.length; i++) {
+            if (seen.get(ops[i])) {
+                return i;
+            }
+            seen.set(ops[i]);
+        }
+        return ops.length;
+    }
+
+    private static <S> int replay(int[] ops, Transitions<S> transitions) {
+        int state = transitions.initial();
+        for (int op : ops) {
+            state = transitions.step(state, op);
+        }
+        return state;
+    }
+
+    private List<Integer> ids(int[] ops) {
+        List<Integer> ids = new ArrayList<>(ops.length);
+        for (int op : ops) {
+            ids.add(operations.get(op).id());
+        }
+        return ids;
+    }
+
+    private PartitionResult stopped(String reason, int[] prefix, int state, Transitions<S> transitions,
+                                    long configurations, long startNanos) {
+        return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + configurations + " configurations",
+                operations, ids(prefix), null, model.describe(transitions.state(state)), configurations,
+                limits.nowNanos() - startNanos);
     }
 
     /**
@@ -205,11 +228,12 @@ public final class PartitionSearch<S> {
      * be linearized there is the one among the rest whose completion came first, since it is the
      * return entry that forced the search back from that point.
      */
-    private PartitionResult invalid(Best best, Transitions<S> transitions, ConfigurationCache cache, long startNanos) {
+    private PartitionResult invalid(int[] prefix, int stateId, Transitions<S> transitions, long configurations,
+                                    long startNanos) {
         limits.cancel();
         boolean[] done = new boolean[operations.size()];
-        for (int i = 0; i < best.depth; i++) {
-            done[EntryList.operationOf(best.calls[i])] = true;
+        for (int op : prefix) {
+            done[op] = true;
         }
         Operation failing = null;
         for (int op = 0; op < operations.size(); op++) {
@@ -219,58 +243,19 @@ public final class PartitionSearch<S> {
                 failing = candidate;
             }
         }
-        S state = transitions.state(best.state);
+        S state = transitions.state(stateId);
         StringBuilder reason = new StringBuilder();
         if (!name.isEmpty()) {
             reason.append("key ").append(name).append(": ");
         }
         reason.append(failing == null ? "no operation" : failing.describe() + " (" + locate.apply(failing) + ")")
-                .append(" cannot be linearized after ").append(best.depth).append(" of ")
+                .append(" cannot be linearized after ").append(prefix.length).append(" of ")
                 .append(operations.size()).append(" operations; state there ").append(model.describe(state));
         if (failing != null && model.step(state, failing) instanceof Step.Illegal<S> illegal
                 && illegal.reason() != null && !illegal.reason().isEmpty()) {
             reason.append(" (").append(illegal.reason()).append(')');
         }
-        return new PartitionResult(name, Verdict.INVALID, reason.toString(), operations,
-                best.operationIds(operations), failing, model.describe(state), cache.size(),
-                limits.nowNanos() - startNanos);
-    }
-
-    /**
-     * The deepest stack seen, kept up to date in amortized O(1) per step: only the part of the
-     * stack that changed since the last copy ({@code dirtyFrom} onwards) is copied.
-     */
-    private static final class Best {
-        final int[] calls;
-        int depth;
-        int state;
-        private int dirtyFrom;
-
-        Best(int size) {
-            calls = new int[size];
-        }
-
-        void reached(int[] stack, int stackDepth, int stackState) {
-            if (stackDepth > depth) {
-                System.arraycopy(stack, dirtyFrom, calls, dirtyFrom, stackDepth - dirtyFrom);
-                depth = stackDepth;
-                dirtyFrom = stackDepth;
-                state = stackState;
-            }
-        }
-
-        void poppedTo(int stackDepth) {
-            if (stackDepth < dirtyFrom) {
-                dirtyFrom = stackDepth;
-            }
-        }
-
-        List<Integer> operationIds(List<Operation> operations) {
-            List<Integer> ids = new ArrayList<>(depth);
-            for (int i = 0; i < depth; i++) {
-                ids.add(operations.get(EntryList.operationOf(calls[i])).id());
-            }
-            return ids;
-        }
+        return new PartitionResult(name, Verdict.INVALID, reason.toString(), operations, ids(prefix), failing,
+                model.describe(state), configurations, limits.nowNanos() - startNanos);
     }
 }

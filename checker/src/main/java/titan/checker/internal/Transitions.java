@@ -21,6 +21,7 @@ final class Transitions<S> {
 
     private final Model<S> model;
     private final List<Operation> operations;
+    private final boolean[] readOnly;
     private final List<S> states = new ArrayList<>();
     private final Map<S, Integer> stateIds = new HashMap<>();
     private final MemoryBudget budget;
@@ -34,6 +35,15 @@ final class Transitions<S> {
         this.model = model;
         this.operations = operations;
         this.budget = budget;
+        readOnly = new boolean[operations.size()];
+        for (int op = 0; op < readOnly.length; op++) {
+            readOnly[op] = model.isReadOnly(operations.get(op));
+        }
+    }
+
+    /** What {@link Model#isReadOnly} says of operation {@code op}; checked on every state it is tried in. */
+    boolean readOnly(int op) {
+        return readOnly[op];
     }
 
     int initial() {
@@ -67,7 +77,14 @@ final class Transitions<S> {
     private int compute(int state, int op) {
         Step<S> step = model.step(states.get(state), operations.get(op));
         if (step instanceof Step.Legal<S> legal) {
-            return intern(legal.state());
+            int next = intern(legal.state());
+            if (readOnly[op] && next != state) {
+                // The search relies on this promise (it tries no other order for such an operation).
+                throw new IllegalStateException("model " + model.name() + " says " + operations.get(op).describe()
+                        + " is read-only, but it changes " + model.describe(states.get(state)) + " to "
+                        + model.describe(legal.state()));
+            }
+            return next;
         }
         return ILLEGAL;
     }

@@ -55,6 +55,11 @@ public record KvModel(NilRead nilRead) implements Model<Object> {
         return rules().isInert(operation);
     }
 
+    @Override
+    public boolean isReadOnly(Operation operation) {
+        return rules().isReadOnly(operation);
+    }
+
     /** One partition per key, named after it; operations without a key share the partition "". */
     @Override
     public List<Partition> partition(List<Operation> operations) {

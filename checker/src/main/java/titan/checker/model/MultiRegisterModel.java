@@ -89,6 +89,17 @@ public record MultiRegisterModel(Map<String, Object> initial) implements Model<M
         return true;
     }
 
+    /** A transaction of reads only never changes the registers. */
+    @Override
+    public boolean isReadOnly(Operation operation) {
+        for (Object item : (List<?>) operation.value()) {
+            if (!name(((List<?>) item).get(0)).equals("read")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
     private static String name(Object nameOrKeyword) {
         if (nameOrKeyword instanceof Keyword keyword) {
             return keyword.name();

@@ -53,4 +53,9 @@ public record RegisterModel(Object initial, NilRead nilRead) implements Model<Ob
     public boolean isInert(Operation operation) {
         return rules().isInert(operation);
     }
+
+    @Override
+    public boolean isReadOnly(Operation operation) {
+        return rules().isReadOnly(operation);
+    }
 }

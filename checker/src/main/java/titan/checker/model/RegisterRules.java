@@ -40,6 +40,14 @@ final class RegisterRules {
                 && (!op.isOk() || (op.value() == null && nilRead == NilRead.UNKNOWN));
     }
 
+    /**
+     * A read never changes the value, and a failed cas (kept only with FailedCas.READ_DIFFERENT) is
+     * a read of some other value: both are legal in some states and change none.
+     */
+    boolean isReadOnly(Operation op) {
+        return op.f().equals("read") || (op.f().equals("cas") && op.outcome() == Operation.Outcome.FAIL);
+    }
+
     Step<Object> step(Object current, Operation op) {
         Object value = op.value();
         switch (op.f()) {
