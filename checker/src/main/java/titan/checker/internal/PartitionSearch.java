@@ -51,11 +51,10 @@ import titan.checker.history.Operation;
  * ("Testing for linearizability", Concurrency and Computation: Practice and Experience 29(4),
  * 2017), where an operation is linearized only when something forces it, an unknown operation is
  * only linearized in a <em>block</em> u1 … um x: unknown operations immediately followed by a
- * completed x that needs um. Otherwise an info write could be tried after every one of the
- * thousands of configurations that follow its call, each try opening a short new sub-search: that
- * was the 10,000-operation register history with ten info operations that took seconds. Any way to
- * finish can be rewritten, block by block, into one whose blocks obey these rules (t is the state
- * before um, or before ui):
+ * completed x that needs um. Otherwise an info write is tried after each of the thousands of
+ * configurations that follow its call, and each try opens a new sub-search. Any way to finish can
+ * be rewritten, block by block, into one whose blocks obey these rules (t is the state before um,
+ * or before ui):
  * <ul>
  * <li>R0: an unknown u with step(s, u) = s is dropped (it changes nothing and is optional);</li>
  * <li>R2: if x is legal in t and step(t, x) = step(t, um x), drop um (x overwrites it);</li>
@@ -73,9 +72,31 @@ import titan.checker.history.Operation;
  * are unchanged for those. Observers-first also applies inside a block, among the operations that
  * may end it.</li>
  * </ol>
- * The brute-force oracle property test (every order of every subset of unknown operations) and the
- * Knossos verdicts check both reductions; {@code reductions = false} keeps the plain search for
- * comparison in benchmarks and tests.
+ *
+ * <h2>A relaxed pass first, when there are unknown operations</h2>
+ * An info write that a later read could have seen still costs: each place it may serve that read
+ * starts a short sub-search in which the operation is used up, and those configurations differ from
+ * all others by that one bit, so neither the cache nor the domination rule merges them. On the
+ * 10,000-operation register benchmark with about ten info operations, invalid, that was 5 million
+ * configurations (blocks alone: 4.0 million; with observers first: 0.93 million).
+ * <p>So the search first solves a relaxed problem in which an unknown operation is never used up: it
+ * may take effect in any number of blocks (at most once per block, which keeps blocks finite), and
+ * the cache key holds completed operations only. Every linearization is also a relaxed one, so:
+ * <ul>
+ * <li>no relaxed linearization: the history is not linearizable. An exact walk with a budget of
+ * 2n + 1024 configurations then only looks for a long linearizable prefix to explain it;</li>
+ * <li>a relaxed linearization that uses no unknown operation twice is a linearization: valid;</li>
+ * <li>otherwise the relaxed answer is spurious and the exact search decides, at the cost of the
+ * relaxed pass on top (counterexample-guided refinement in its simplest form: Clarke et al.,
+ * "Counterexample-guided abstraction refinement", CAV 2000).</li>
+ * </ul>
+ * The relaxed walk's completeness is the exact one's argument again: every exact way to finish,
+ * normalized by the rules above, is a sequence of blocks with distinct operations, which the relaxed
+ * walk enumerates, and what it may do from (C, s) depends on (C, s) only, so its cache is sound.
+ * The benchmark above drops to 0.16 million configurations, about 30 times fewer.
+ * <p>{@code reductions = false} keeps the plain search (no reductions, no relaxed pass) for
+ * comparison in benchmarks and tests. The brute-force oracle property tests and the Knossos verdicts
+ * check all of this.
  */
 public final class PartitionSearch<S> {
     private final Model<S> model;
