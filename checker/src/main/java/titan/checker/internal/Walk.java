@@ -33,8 +33,10 @@ final class Walk {
         VALID,
         /** No linearization exists (under the walk's mode). */
         INVALID,
-        /** The deadline, the memory bound, a cancel or the push budget stopped it: {@link #stopReason()}. */
-        STOPPED
+        /** The deadline, the memory bound or a cancel stopped it: {@link #stopReason()}. */
+        STOPPED,
+        /** It pushed {@code pushesMax} configurations without an answer. */
+        BUDGET_USED
     }
 
     /** The clock and the cancel flag are read once per this many steps: cheap, yet prompt. */
@@ -63,15 +65,22 @@ final class Walk {
     private int depth;
     private int state;
     private int entry;
-    private boolean pendingPass;
+    /**
+     * Which candidates the level is trying: 0 completed, 1 unknown-outcome ones (in RELAXED mode
+     * those not yet used on the current path), 2 (RELAXED) those used already. The order is a
+     * heuristic only: a relaxed linearization that uses no operation twice needs no exact search.
+     */
+    private int pass;
+    private final int lastPass;
+    /** RELAXED: how often each unknown-outcome operation is on the stack. */
+    private final int[] usesOnPath;
     private int returnsLeft;
     private long pushes;
     private String stopReason;
     private final Best best = new Best();
 
     /**
-     * @param pushesMax stop (STOPPED, "budget") after this many configurations were pushed; used for a
-     *                  short exact walk that only looks for an explanation
+     * @param pushesMax stop ({@link Outcome#BUDGET_USED}) after pushing this many configurations
      */
     Walk(Mode mode, List<Operation> operations, Transitions<?> transitions, ConfigurationCache cache,
          SearchLimits limits, long pushesMax) {
@@ -89,6 +98,8 @@ final class Walk {
             returnsLeft += completed[op] ? 1 : 0;
         }
         linearized = new LinearizedSet(completed);
+        lastPass = relaxed ? 2 : 1;
+        usesOnPath = new int[relaxed ? n : 0];
         stackCall = new int[n + 16];
         stackState = new int[n + 16];
         stackForced = new boolean[n + 16];
@@ -111,13 +122,13 @@ final class Walk {
                 }
             }
             if (pushes >= pushesMax) {
-                return stop("budget of " + pushesMax + " configurations used");
+                return Outcome.BUDGET_USED;
             }
             if (EntryList.isCall(entry)) {
                 outcome = tryCandidate();
-            } else if (!pendingPass) {
-                // Every completed candidate is tried; now the unknown-outcome ones, from the head again.
-                pendingPass = true;
+            } else if (pass < lastPass) {
+                // Every candidate of this pass is tried; now those of the next, from the head again.
+                pass++;
                 entry = list.first();
             } else {
                 // A return entry: its operation had to be linearized by now. Undo the latest choice.
@@ -127,10 +138,18 @@ final class Walk {
         return outcome;
     }
 
+    /** The pass in which {@code op} is a candidate (see {@link #pass}). */
+    private int passOf(int op) {
+        if (completed[op]) {
+            return 0;
+        }
+        return relaxed && usesOnPath[op] > 0 ? 2 : 1;
+    }
+
     /** Tries the call entry at {@link #entry}; returns what {@link #run} would, or null to go on. */
     private Outcome tryCandidate() {
         int op = EntryList.operationOf(entry);
-        int next = completed[op] == pendingPass ? Transitions.ILLEGAL : candidate(op);
+        int next = pass == passOf(op) ? candidate(op) : Transitions.ILLEGAL;
         if (next == Transitions.ILLEGAL) {
             entry = list.next[entry];
             return null;
@@ -155,7 +174,7 @@ final class Walk {
     private Outcome beginLevel() {
         while (true) {
             entry = list.first();
-            pendingPass = false;
+            pass = 0;
             if (!reductions || returnsLeft == 0) {
                 return null;
             }
@@ -266,6 +285,8 @@ final class Walk {
         boolean usedUp = completed[op] || !relaxed;
         if (usedUp) {
             linearized.add(op);
+        } else {
+            usesOnPath[op]++;
         }
         if (completed[op] || !reductions) {
             if (linearized.hasPending() && dominated(next)) {
@@ -310,6 +331,8 @@ final class Walk {
             if (completed[op] || !relaxed) {
                 linearized.remove(op);
                 list.unlift(call);
+            } else {
+                usesOnPath[op]--;
             }
             if (completed[op]) {
                 returnsLeft++;
@@ -317,7 +340,7 @@ final class Walk {
             best.poppedTo(depth);
             if (!stackForced[depth]) {
                 entry = list.next[call];
-                pendingPass = !completed[op];
+                pass = passOf(op);
                 return true;
             }
         }

@@ -31,7 +31,7 @@ import titan.checker.model.MutexModel;
 
 /**
  * The search's reductions (observers first, unknown operations only in needed blocks, the relaxed
- * first pass) against a memoized exhaustive oracle and against the plain search, on small random
+ * pass) against a memoized exhaustive oracle and against the plain search, on small random
  * histories built to stress them: many info completions and calls left open (unknown outcomes),
  * non-commuting unknown operations (appends, cas, mutex acquire), up to 10 operations and 5
  * processes. A valid verdict must also come with a real linearization: every completed operation
@@ -73,14 +73,19 @@ class SearchReductionsOracleTest {
         Statistics.label("unknown-outcome operations").collect(unknowns);
         Verdict want = expected ? Verdict.VALID : Verdict.INVALID;
 
-        PartitionResult reduced = search(model, kept, true);
-        PartitionResult plain = search(model, kept, false);
-        assertThat(reduced.verdict()).as("reduced search on %s%n%s", kept, reduced.reason()).isEqualTo(want);
+        PartitionResult plain = search(model, kept, false, 0);
         assertThat(plain.verdict()).as("plain search on %s%n%s", kept, plain.reason()).isEqualTo(want);
-        if (want == Verdict.VALID) {
-            assertIsLinearization(model, kept, reduced.linearization(), history);
-        } else {
-            assertThat(reduced.failure()).as("an invalid verdict names the failing operation").isPresent();
+        // The default budget lets the exact walk decide these small histories alone; a budget of 0
+        // sends every history with an unknown operation through the relaxed walk.
+        for (long exactFirstBudget : new long[] {PartitionSearch.exactFirstBudget(kept.size()), 0}) {
+            PartitionResult reduced = search(model, kept, true, exactFirstBudget);
+            assertThat(reduced.verdict()).as("reduced search (exact budget %d) on %s%n%s", exactFirstBudget, kept,
+                    reduced.reason()).isEqualTo(want);
+            if (want == Verdict.VALID) {
+                assertIsLinearization(model, kept, reduced.linearization(), history);
+            } else {
+                assertThat(reduced.failure()).as("an invalid verdict names the failing operation").isPresent();
+            }
         }
         CheckResult production = Linearizability.check(model, history,
                 CheckOptions.defaults().withFailedCas(failedCas).withParallelism(1));
@@ -99,9 +104,10 @@ class SearchReductionsOracleTest {
         return kept;
     }
 
-    private static <S> PartitionResult search(Model<S> model, List<Operation> kept, boolean reductions) {
+    private static <S> PartitionResult search(Model<S> model, List<Operation> kept, boolean reductions,
+                                              long exactFirstBudget) {
         SearchLimits limits = new SearchLimits(System::nanoTime, Duration.ofMinutes(1), new MemoryBudget(1L << 30));
-        return new PartitionSearch<>(model, "", kept, limits, op -> "op " + op.id(), reductions).run();
+        return new PartitionSearch<>(model, "", kept, limits, op -> "op " + op.id(), reductions, exactFirstBudget).run();
     }
 
     private static <S> void assertIsLinearization(Model<S> model, List<Operation> kept, List<Integer> ids,
