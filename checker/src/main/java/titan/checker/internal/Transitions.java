@@ -11,13 +11,17 @@ import titan.checker.history.Operation;
 /**
  * The model of one partition, turned into integers: states are interned to dense ids, and every
  * answer of {@link Model#step} is memoized by (state id, operation index). The search then never
- * boxes, hashes a model state or calls the model twice for the same question; a register's search
- * runs on int compares and one primitive table probe per step. Not thread-safe: one per search.
+ * boxes, hashes a model state or calls the model twice for the same question. The answers for the
+ * first {@value #DENSE_STATES} states sit in plain arrays, one row per state indexed by operation,
+ * so a register's search (a handful of states) reads one int per step; other states go through a
+ * primitive hash table. Not thread-safe: one per search.
  */
 final class Transitions<S> {
     static final int ILLEGAL = -1;
 
     private static final int MEMO_ENTRY_BYTES = 8 + 4;
+    /** States with ids below this get a dense row of answers. */
+    private static final int DENSE_STATES = 32;
 
     private final Model<S> model;
     private final List<Operation> operations;
@@ -30,6 +34,10 @@ final class Transitions<S> {
     private long[] memoKeys = new long[64];  // ((state << 32) | op) + 1, or 0 for empty
     private int[] memoValues = new int[64];
     private int memoSize;
+    /** Per state id below DENSE_STATES: next state + 2 by operation, 0 while not asked (null: no row yet). */
+    private final int[][] rows = new int[DENSE_STATES][];
+    /** Set when the memory budget refused a row: from then on every state uses the hash table. */
+    private boolean rowsRefused;
 
     Transitions(Model<S> model, List<Operation> operations, MemoryBudget budget) {
         this.model = model;
@@ -56,6 +64,18 @@ final class Transitions<S> {
 
     /** The state id after operation {@code op} (an index into the partition) in {@code state}, or {@link #ILLEGAL}. */
     int step(int state, int op) {
+        if (state < DENSE_STATES) {
+            int[] row = rows[state];
+            if (row != null || (row = newRow(state)) != null) {
+                int known = row[op];
+                if (known != 0) {
+                    return known - 2;
+                }
+                int next = compute(state, op);
+                row[op] = next + 2;
+                return next;
+            }
+        }
         long key = (((long) state << 32) | op) + 1;
         int mask = memoKeys.length - 1;
         int slot = (int) LinearizedSet.mix(key) & mask;
@@ -72,6 +92,17 @@ final class Transitions<S> {
         int next = compute(state, op);
         remember(key, next, slot);
         return next;
+    }
+
+    private int[] newRow(int state) {
+        long bytes = 4L * operations.size() + 16;
+        if (rowsRefused || !budget.reserve(bytes)) {
+            rowsRefused = true;
+            return null;
+        }
+        reservedBytes += bytes;
+        rows[state] = new int[operations.size()];
+        return rows[state];
     }
 
     private int compute(int state, int op) {

@@ -65,15 +65,8 @@ final class Walk {
     private int depth;
     private int state;
     private int entry;
-    /**
-     * Which candidates the level is trying: 0 completed, 1 unknown-outcome ones (in RELAXED mode
-     * those not yet used on the current path), 2 (RELAXED) those used already. The order is a
-     * heuristic only: a relaxed linearization that uses no operation twice needs no exact search.
-     */
-    private int pass;
-    private final int lastPass;
-    /** RELAXED: how often each unknown-outcome operation is on the stack. */
-    private final int[] usesOnPath;
+    /** Whether the level is trying unknown-outcome candidates (the second pass) rather than completed ones. */
+    private boolean pendingPass;
     private int returnsLeft;
     private long pushes;
     private String stopReason;
@@ -98,8 +91,6 @@ final class Walk {
             returnsLeft += completed[op] ? 1 : 0;
         }
         linearized = new LinearizedSet(completed);
-        lastPass = relaxed ? 2 : 1;
-        usesOnPath = new int[relaxed ? n : 0];
         stackCall = new int[n + 16];
         stackState = new int[n + 16];
         stackForced = new boolean[n + 16];
@@ -126,9 +117,9 @@ final class Walk {
             }
             if (EntryList.isCall(entry)) {
                 outcome = tryCandidate();
-            } else if (pass < lastPass) {
-                // Every candidate of this pass is tried; now those of the next, from the head again.
-                pass++;
+            } else if (!pendingPass) {
+                // Every completed candidate is tried; now the unknown-outcome ones, from the head again.
+                pendingPass = true;
                 entry = list.first();
             } else {
                 // A return entry: its operation had to be linearized by now. Undo the latest choice.
@@ -138,18 +129,10 @@ final class Walk {
         return outcome;
     }
 
-    /** The pass in which {@code op} is a candidate (see {@link #pass}). */
-    private int passOf(int op) {
-        if (completed[op]) {
-            return 0;
-        }
-        return relaxed && usesOnPath[op] > 0 ? 2 : 1;
-    }
-
     /** Tries the call entry at {@link #entry}; returns what {@link #run} would, or null to go on. */
     private Outcome tryCandidate() {
         int op = EntryList.operationOf(entry);
-        int next = pass == passOf(op) ? candidate(op) : Transitions.ILLEGAL;
+        int next = completed[op] == pendingPass ? Transitions.ILLEGAL : candidate(op);
         if (next == Transitions.ILLEGAL) {
             entry = list.next[entry];
             return null;
@@ -174,7 +157,7 @@ final class Walk {
     private Outcome beginLevel() {
         while (true) {
             entry = list.first();
-            pass = 0;
+            pendingPass = false;
             if (!reductions || returnsLeft == 0) {
                 return null;
             }
@@ -212,8 +195,9 @@ final class Walk {
         if (next == Transitions.ILLEGAL || !reductions) {
             return next;
         }
+        // R0: an unknown-outcome no-op is never needed; RELAXED: at most once per block.
         if (!completed[op] && (next == state || (relaxed && inCurrentBlock(op)))) {
-            return Transitions.ILLEGAL; // R0: an unknown-outcome no-op is never needed
+            return Transitions.ILLEGAL;
         }
         if (depth == 0) {
             return next;
@@ -285,8 +269,6 @@ final class Walk {
         boolean usedUp = completed[op] || !relaxed;
         if (usedUp) {
             linearized.add(op);
-        } else {
-            usesOnPath[op]++;
         }
         if (completed[op] || !reductions) {
             if (linearized.hasPending() && dominated(next)) {
@@ -331,8 +313,6 @@ final class Walk {
             if (completed[op] || !relaxed) {
                 linearized.remove(op);
                 list.unlift(call);
-            } else {
-                usesOnPath[op]--;
             }
             if (completed[op]) {
                 returnsLeft++;
@@ -340,7 +320,7 @@ final class Walk {
             best.poppedTo(depth);
             if (!stackForced[depth]) {
                 entry = list.next[call];
-                pass = passOf(op);
+                pendingPass = !completed[op];
                 return true;
             }
         }
