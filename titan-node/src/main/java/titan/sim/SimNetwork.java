@@ -47,7 +47,7 @@ public final class SimNetwork {
         sent++;
         if (isCut(m.from(), m.to()) || random.nextDouble() < faults.lossProbability()) {
             dropped++;
-            trace.log(scheduler.nowMicros(), m.from(), () -> "drop " + Trace.describe(m));
+            trace.log(scheduler.nowMicros(), m.from(), () -> "drop " + trace.text(m));
             return;
         }
         scheduleDelivery(m);
@@ -60,7 +60,7 @@ public final class SimNetwork {
         scheduler.after(delayMicros(), () -> {
             if (isCut(m.from(), m.to())) {
                 dropped++; // a partition that began while the message was in flight
-                trace.log(scheduler.nowMicros(), m.to(), () -> "drop (in flight) " + Trace.describe(m));
+                trace.log(scheduler.nowMicros(), m.to(), () -> "drop (in flight) " + trace.text(m));
                 return;
             }
             deliver.accept(m);

@@ -18,6 +18,8 @@ import java.util.random.RandomGenerator;
 import titan.node.ClientOutcome;
 import titan.node.Replica;
 import titan.node.kv.KvCommand;
+import titan.node.kv.KvCommandCodec;
+import titan.node.kv.KvConfig;
 import titan.node.UnsafeSwitch;
 import titan.raft.Membership;
 import titan.raft.MembershipChange;
@@ -63,6 +65,16 @@ public final class Simulation {
         this.options = options;
         SplittableRandom root = new SplittableRandom(options.seed());
         this.trace = options.trace() ? Trace.on(options.traceMessages()) : Trace.OFF;
+        if (options.trace()) {
+            KvCommandCodec codec = new KvCommandCodec(KvConfig.DEFAULT.valueBytesMax());
+            trace.renderCommandsWith(data -> {
+                try {
+                    return codec.decode(data).toString();
+                } catch (IllegalArgumentException e) {
+                    return data.length + "B (not a command: " + e.getMessage() + ")";
+                }
+            });
+        }
         this.network = new SimNetwork(scheduler, root.split(), options.nodes(), trace);
         this.faultRandom = root.split();
         RandomGenerator scheduleRandom = root.split();
@@ -83,7 +95,7 @@ public final class Simulation {
             clients.add(new SimClient(w, this, root.split()));
         }
         network.onDeliver(m -> {
-            trace.log(scheduler.nowMicros(), m.to(), () -> "recv " + Trace.describe(m));
+            trace.log(scheduler.nowMicros(), m.to(), () -> "recv " + trace.text(m));
             node(m.to()).receive(m);
         });
         for (SimNode node : nodes) {

@@ -37,6 +37,8 @@ public final class Trace {
 
     private final boolean enabled;
     private final boolean messages;
+    /** Renders a command entry's payload; the simulator decodes key-value commands with it. */
+    private java.util.function.Function<byte[], String> commandText = Trace::printable;
     private final List<Line> lines = new ArrayList<>();
 
     private Trace(boolean enabled, boolean messages) {
@@ -51,6 +53,15 @@ public final class Trace {
 
     boolean enabled() {
         return enabled;
+    }
+
+    void renderCommandsWith(java.util.function.Function<byte[], String> render) {
+        this.commandText = render;
+    }
+
+    /** A message, with command payloads rendered by this trace's renderer. */
+    String text(Message m) {
+        return describe(m, commandText);
     }
 
     /** Records a message-level line (sends, drops, deliveries) if message tracing is on. */
@@ -73,6 +84,10 @@ public final class Trace {
 
     /** A compact one-line rendering of a Raft message. */
     public static String describe(Message m) {
+        return describe(m, Trace::printable);
+    }
+
+    private static String describe(Message m, java.util.function.Function<byte[], String> commandText) {
         String head = m.from() + "->" + m.to() + " ";
         if (m instanceof VoteRequest r) {
             return head + (r.preVote() ? "PreVoteRequest" : "VoteRequest") + " term=" + r.term() + " last="
@@ -84,7 +99,7 @@ public final class Trace {
         }
         if (m instanceof AppendRequest a) {
             StringJoiner entries = new StringJoiner(" ", "[", "]");
-            a.entries().forEach(e -> entries.add(describe(e)));
+            a.entries().forEach(e -> entries.add(describe(e, commandText)));
             return head + "AppendRequest term=" + a.term() + " prev=" + a.prevLogIndex() + "@" + a.prevLogTerm()
                     + " commit=" + a.leaderCommit() + " " + entries;
         }
@@ -112,9 +127,13 @@ public final class Trace {
 
     /** {@code index@term:payload}, with commands shown as text when printable. */
     public static String describe(Entry e) {
+        return describe(e, Trace::printable);
+    }
+
+    private static String describe(Entry e, java.util.function.Function<byte[], String> commandText) {
         String payload = switch (e.type()) {
             case NOOP -> "noop";
-            case COMMAND -> printable(e.data());
+            case COMMAND -> commandText.apply(e.data());
             case MEMBERSHIP -> "{" + Membership.decode(e.data()) + "}";
         };
         return e.index() + "@" + e.term() + ":" + payload;

@@ -94,6 +94,9 @@ public final class SimCommand implements Callable<Integer> {
             description = "Failing seeds to shrink and write out (default: ${DEFAULT-VALUE}).")
     int reportFailures;
 
+    @Option(names = "--trace", description = "Also write the history and full trace of the first 10 seeds, failing or not.")
+    boolean trace;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "results/runs",
             description = "The results store (default: ${DEFAULT-VALUE}).")
     Path out;
@@ -129,6 +132,9 @@ public final class SimCommand implements Callable<Integer> {
         Path run = new RunStore(out).newRun("sim", ZonedDateTime.now());
         writeSummary(run, template, summary, threadCount);
         reportFailures(o, runner, summary, run);
+        if (trace) {
+            writeTraces(o, template, run);
+        }
         o.printf("%nreport            %s%n", run.resolve("summary.json"));
         o.flush();
         if (!summary.failures().isEmpty()) {
@@ -225,6 +231,18 @@ public final class SimCommand implements Callable<Integer> {
                     shrunk.runs(), shrunk.options().ops(), shrunk.schedule().windows().size());
             written.story().forEach(line -> o.println("  " + line));
             o.printf("written to %s%n", written.folder());
+        }
+    }
+
+    /** {@code --trace}: replays the first seeds with tracing on; a seed is deterministic, so this is the same run. */
+    private void writeTraces(PrintWriter o, SimOptions template, Path run) throws IOException {
+        for (long seed = seedStart; seed < seedStart + Math.min(10, seeds); seed++) {
+            titan.sim.SimResult traced = titan.sim.Simulation.of(template.withSeed(seed).withTrace(true, true)).run();
+            Path folder = run.resolve("seed-" + seed);
+            Files.createDirectories(folder);
+            Files.writeString(folder.resolve("history.jsonl"), traced.historyJsonLines());
+            Files.write(folder.resolve("trace.txt"), traced.trace().stream().map(Object::toString).toList());
+            o.printf("trace of seed %d: %s%n", seed, folder.resolve("trace.txt"));
         }
     }
 
