@@ -19,7 +19,6 @@ import titan.raft.NodeId;
  * and the worker continues as a new process with a new session.
  */
 final class SimClient {
-    private final int worker;
     private final Simulation sim;
     private final RandomGenerator random;
     private final Map<String, String> lastSeen = new HashMap<>();
@@ -56,7 +55,6 @@ final class SimClient {
     }
 
     SimClient(int worker, Simulation sim, RandomGenerator random) {
-        this.worker = worker;
         this.sim = sim;
         this.random = random;
         this.process = worker;
@@ -273,9 +271,5 @@ final class SimClient {
 
     private static String text(byte[] b) {
         return new String(b, StandardCharsets.UTF_8);
-    }
-
-    int worker() {
-        return worker;
     }
 }

@@ -49,7 +49,6 @@ final class SimNode {
     private double clockRate = 1.0;
     private Role lastRole = Role.FOLLOWER;
     private long lastTerm;
-    private int restarts;
     private long crashes;
     private long tornTails;
     private long elections;
@@ -114,7 +113,6 @@ final class SimNode {
         if (state != State.DOWN) {
             return;
         }
-        restarts++;
         start();
         sim.trace().event(sim.now(), id, "restart", () -> "restarted at term " + core.term() + ", last index "
                 + core.lastIndex() + ", commit " + core.commitIndex());
@@ -254,10 +252,6 @@ final class SimNode {
 
     Replica replica() {
         return replica;
-    }
-
-    int restarts() {
-        return restarts;
     }
 
     long crashes() {

@@ -3,7 +3,6 @@ package titan.sim;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -53,7 +52,6 @@ public final class Simulation {
     private final List<SimClient> clients = new ArrayList<>();
     private final List<HistoryEvent> history = new ArrayList<>();
     private final RandomGenerator faultRandom;
-    private final Set<NodeId> faultedNodes = new HashSet<>();
     private int opsTaken;
     private int scriptedProcesses;
     private boolean restoringMembers;
@@ -278,7 +276,6 @@ public final class Simulation {
         if (fault instanceof Fault.Crash c) {
             Set<NodeId> targets = targets(c.target());
             targets.forEach(id -> node(id).crash());
-            faultedNodes.addAll(targets);
             return targets.isEmpty() ? null : "crash " + targets;
         }
         if (fault instanceof Fault.Pause p) {
