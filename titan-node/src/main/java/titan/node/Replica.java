@@ -272,9 +272,4 @@ public final class Replica {
             observer.compacted(core.id(), snapshot);
         }
     }
-
-    /** Pending requests at this node: writes proposed here and reads waiting for confirmation. */
-    public int pendingRequests() {
-        return writes.size() + reads.size() + readsByIndex.values().stream().mapToInt(List::size).sum();
-    }
 }
