@@ -81,15 +81,7 @@ public final class SimDisk implements LogStore {
             return;
         }
         LogReplay.checkAppendable(entries, snapshotIndex(), lastIndex);
-        int mark = wal.length();
-        try {
-            for (Entry e : entries) {
-                wal.appendEntry(e);
-            }
-        } catch (IllegalArgumentException e) {
-            wal.truncate(mark);
-            throw e;
-        }
+        wal.appendEntries(entries);
         lastIndex = entries.get(entries.size() - 1).index();
     }
 

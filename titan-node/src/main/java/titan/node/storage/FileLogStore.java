@@ -218,15 +218,7 @@ public final class FileLogStore implements LogStore {
             return;
         }
         LogReplay.checkAppendable(entries, snapshotIndex(), lastIndex);
-        int mark = pending.length();
-        try {
-            for (Entry e : entries) {
-                pending.appendEntry(e);
-            }
-        } catch (IllegalArgumentException e) {
-            pending.truncate(mark);
-            throw e;
-        }
+        pending.appendEntries(entries);
         lastIndex = entries.get(entries.size() - 1).index();
         pendingEntryIndexMax = Math.max(pendingEntryIndexMax, lastIndex);
         if (pending.length() >= WRITE_BUFFER_BYTES) {

@@ -1,6 +1,7 @@
 package titan.node.storage;
 
 import java.util.Arrays;
+import java.util.List;
 import java.util.zip.CRC32C;
 import titan.raft.Entry;
 import titan.raft.HardState;
@@ -44,6 +45,22 @@ public final class WalBuffer {
         System.arraycopy(entry.data(), 0, bytes, length, entry.data().length);
         length += entry.data().length;
         seal(start);
+    }
+
+    /**
+     * Encodes every entry, or none: if one is too large, throws {@link IllegalArgumentException}
+     * and leaves the buffer as it was, so a refused batch never leaves a partial write behind.
+     */
+    public void appendEntries(List<Entry> entries) {
+        int mark = length;
+        try {
+            for (Entry e : entries) {
+                appendEntry(e);
+            }
+        } catch (IllegalArgumentException e) {
+            truncate(mark);
+            throw e;
+        }
     }
 
     public void appendHardState(HardState state) {
