@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import titan.checker.Model;
@@ -21,13 +22,18 @@ import titan.checker.history.Operation;
  */
 public record KvModel(NilRead nilRead) implements Model<Object> {
     private static final Set<String> FUNCTIONS = Set.of("read", "write", "cas", "append", "delete");
+    private static final RegisterRules[] RULES = RegisterRules.byNilRead(FUNCTIONS);
+
+    public KvModel {
+        Objects.requireNonNull(nilRead, "nilRead");
+    }
 
     public KvModel() {
         this(NilRead.ABSENT);
     }
 
     private RegisterRules rules() {
-        return new RegisterRules(FUNCTIONS, nilRead);
+        return RULES[nilRead.ordinal()];
     }
 
     @Override

@@ -1,5 +1,6 @@
 package titan.checker.model;
 
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import titan.checker.Model;
@@ -14,6 +15,11 @@ import titan.checker.history.Operation;
  */
 public record RegisterModel(Object initial, NilRead nilRead) implements Model<Object> {
     private static final Set<String> FUNCTIONS = Set.of("read", "write");
+    private static final RegisterRules[] RULES = RegisterRules.byNilRead(FUNCTIONS);
+
+    public RegisterModel {
+        Objects.requireNonNull(nilRead, "nilRead");
+    }
 
     /** Unset at first, and a nil read means "unset": the lab's native histories. */
     public RegisterModel() {
@@ -26,7 +32,7 @@ public record RegisterModel(Object initial, NilRead nilRead) implements Model<Ob
     }
 
     private RegisterRules rules() {
-        return new RegisterRules(FUNCTIONS, nilRead);
+        return RULES[nilRead.ordinal()];
     }
 
     @Override

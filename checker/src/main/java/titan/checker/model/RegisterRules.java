@@ -21,6 +21,19 @@ final class RegisterRules {
         this.nilRead = Objects.requireNonNull(nilRead, "nilRead");
     }
 
+    /**
+     * The rules for {@code functions} under each {@link NilRead}, indexed by its ordinal: models
+     * build them once, not on every step of the search.
+     */
+    static RegisterRules[] byNilRead(Set<String> functions) {
+        NilRead[] modes = NilRead.values();
+        RegisterRules[] rules = new RegisterRules[modes.length];
+        for (NilRead mode : modes) {
+            rules[mode.ordinal()] = new RegisterRules(functions, mode);
+        }
+        return rules;
+    }
+
     Optional<String> problemWith(Operation op) {
         if (!functions.contains(op.f())) {
             return Optional.of("unknown function " + op.f() + " (expected one of " + String.join(", ", functions) + ")");
