@@ -1,29 +1,26 @@
 package titan.sim;
 
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 import java.util.TreeSet;
-import java.nio.charset.StandardCharsets;
 import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
 import titan.node.ClientOutcome;
 import titan.node.Replica;
+import titan.node.UnsafeSwitch;
 import titan.node.kv.KvCommand;
 import titan.node.kv.KvCommandCodec;
 import titan.node.kv.KvConfig;
-import titan.node.UnsafeSwitch;
 import titan.raft.Membership;
-import titan.raft.MembershipChange;
 import titan.raft.NodeId;
-import titan.raft.ProposalResult;
 import titan.raft.RaftConfig;
 import titan.raft.Role;
 
@@ -51,11 +48,9 @@ public final class Simulation {
     private final List<SimNode> nodes = new ArrayList<>();
     private final List<SimClient> clients = new ArrayList<>();
     private final List<HistoryEvent> history = new ArrayList<>();
-    private final RandomGenerator faultRandom;
+    private final SimNemesis nemesis;
     private int opsTaken;
     private int scriptedProcesses;
-    private boolean restoringMembers;
-    private long faultsStarted;
     private long values;
     private long clientIds;
 
@@ -74,11 +69,12 @@ public final class Simulation {
             });
         }
         this.network = new SimNetwork(scheduler, root.split(), options.nodes(), trace);
-        this.faultRandom = root.split();
+        RandomGenerator faultRandom = root.split();
         RandomGenerator scheduleRandom = root.split();
         this.schedule = schedule != null ? schedule
                 : FaultSchedule.random(scheduleRandom, options.faultKinds(), options.electionMicros(),
                         horizonMicros(options));
+        this.nemesis = new SimNemesis(this, network, this.schedule, faultRandom);
         Membership membership = Membership.ofVoters(options.nodes());
         for (int i = 1; i <= options.nodes(); i++) {
             NodeId id = NodeId.of(i);
@@ -135,7 +131,7 @@ public final class Simulation {
         String failure = null;
         String kind = null;
         try {
-            scheduleFaults();
+            nemesis.scheduleFaults();
             clients.forEach(c -> scheduler.after(0, c::next));
             long workloadEnd = runWhile(() -> !workloadDone(), horizonMicros(options) * 4);
             if (!workloadDone()) {
@@ -170,7 +166,7 @@ public final class Simulation {
         trace.event(scheduler.nowMicros(), null, "end", () -> "end of run");
         return new SimResult(options, schedule, List.copyOf(history), kind, failure, scheduler.nowMicros(),
                 scheduler.executed(), network.sent(), monitor.checks(), monitor.committedMax(),
-                new Coverage(faultsStarted, count(SimNode::crashes), count(SimNode::tornTails),
+                new Coverage(nemesis.faultsStarted(), count(SimNode::crashes), count(SimNode::tornTails),
                         count(SimNode::elections), count(SimNode::snapshotsInstalled),
                         count(SimNode::membershipChanges)), trace.lines());
     }
@@ -179,7 +175,7 @@ public final class Simulation {
         return nodes.stream().mapToLong(counter).sum();
     }
 
-    private boolean workloadDone() {
+    boolean workloadDone() {
         return opsTaken >= options.ops() && clients.stream().allMatch(SimClient::idle);
     }
 
@@ -236,282 +232,15 @@ public final class Simulation {
         long commit = leader.get().core().commitIndex();
         // The state machine's applied index, not the core's: a follower that accepted a snapshot
         // counts it applied in the core at once, but restores its state machine only after the sync.
-        return commit >= monitor.committedMax() && fullMembership()
+        return commit >= monitor.committedMax() && nemesis.fullMembership()
                 && nodes.stream().allMatch(n -> n.isUp() && n.replica().stateMachine().appliedIndex() == commit);
     }
 
     // ---------------------------------------------------------------- faults
 
-    private void scheduleFaults() {
-        for (FaultSchedule.Window w : schedule.windows()) {
-            scheduler.at(w.startMicros(), () -> {
-                if (!workloadDone()) {
-                    startFault(w);
-                }
-            });
-        }
-    }
-
-    private void startFault(FaultSchedule.Window w) {
-        Fault fault = w.fault();
-        String detail = inject(fault);
-        if (detail == null) {
-            return; // nothing to do now (e.g. no leader to isolate)
-        }
-        faultsStarted++;
-        recordNemesis("start-" + fault.name(), detail);
-        scheduler.after(w.durationMicros(), () -> {
-            String healed = heal(fault);
-            if (healed != null) {
-                recordNemesis("stop-" + fault.name(), healed);
-            }
-        });
-    }
-
-    /** Starts {@code fault}; returns a description of what it did, or null when it did nothing. */
-    private String inject(Fault fault) {
-        if (fault instanceof Fault.Partition p) {
-            return partition(p.shape());
-        }
-        if (fault instanceof Fault.Crash c) {
-            Set<NodeId> targets = targets(c.target());
-            targets.forEach(id -> node(id).crash());
-            return targets.isEmpty() ? null : "crash " + targets;
-        }
-        if (fault instanceof Fault.Pause p) {
-            Set<NodeId> targets = targets(p.target());
-            targets.forEach(id -> node(id).pause());
-            return targets.isEmpty() ? null : "pause " + targets;
-        }
-        if (fault instanceof Fault.Links l) {
-            network.setFaults(l.faults());
-            return String.format("loss=%.2f duplicate=%.2f delay=%dus jitter=%dus", l.faults().lossProbability(),
-                    l.faults().duplicateProbability(), l.faults().delayMeanMicros(), l.faults().jitterMeanMicros());
-        }
-        if (fault instanceof Fault.RemoveMember r) {
-            return removeMember(r.target());
-        }
-        Fault.ClockSkew skew = (Fault.ClockSkew) fault;
-        NodeId target = NodeId.of(1 + faultRandom.nextInt(options.nodes()));
-        node(target).setClockRate(skew.rate());
-        return String.format("%s clock rate %.2f", target, skew.rate());
-    }
-
-    private String heal(Fault fault) {
-        if (fault instanceof Fault.Partition) {
-            network.heal();
-            return "healed";
-        }
-        if (fault instanceof Fault.Crash) {
-            Set<NodeId> down = new TreeSet<>();
-            for (SimNode n : nodes) {
-                if (n.state() == SimNode.State.DOWN) {
-                    n.restart();
-                    down.add(n.id);
-                }
-            }
-            return "restart " + down;
-        }
-        if (fault instanceof Fault.Pause) {
-            nodes.forEach(SimNode::resume);
-            return "resume all";
-        }
-        if (fault instanceof Fault.Links) {
-            network.setFaults(NetworkFaults.HEALTHY);
-            return "links healthy";
-        }
-        if (fault instanceof Fault.RemoveMember) {
-            restoreMembers();
-            return "adding back as learners, then voters";
-        }
-        nodes.forEach(n -> n.setClockRate(1.0));
-        return "clocks normal";
-    }
-
-    /** Ends every fault: the network heals, paused nodes resume, crashed nodes restart. */
+    /** Ends every fault: the network heals, paused nodes resume, crashed nodes restart, members return. */
     public void healAll() {
-        network.heal();
-        network.setFaults(NetworkFaults.HEALTHY);
-        for (SimNode n : nodes) {
-            n.setClockRate(1.0);
-            n.resume();
-            n.restart();
-        }
-        restoreMembers();
-        recordNemesis("heal-all", "network healed, all nodes up");
-    }
-
-    // ---------------------------------------------------------------- membership changes
-
-    /** Asks the current leader to remove a server (one-server change, dissertation §4.1). */
-    private String removeMember(Fault.Target target) {
-        Optional<NodeId> leader = currentLeader();
-        if (leader.isEmpty()) {
-            return null;
-        }
-        Set<NodeId> voters = node(leader.get()).core().membership().voters();
-        if (voters.size() <= 1) {
-            return null;
-        }
-        NodeId victim = target == Fault.Target.LEADER ? leader.get() : pickOther(voters, leader.get());
-        ProposalResult[] result = new ProposalResult[1];
-        node(leader.get()).clientRequest(replica -> result[0] =
-                replica.core().proposeMembership(new MembershipChange.RemoveServer(victim)));
-        if (result[0] instanceof ProposalResult.Rejected) {
-            return null; // another change is still in progress, or a transfer
-        }
-        // Null: the leader was busy syncing and will handle the request when it is done.
-        return "remove " + victim + " via " + leader.get() + (result[0] == null ? " (queued)" : "");
-    }
-
-    private NodeId pickOther(Set<NodeId> voters, NodeId not) {
-        List<NodeId> others = new ArrayList<>(voters);
-        others.remove(not);
-        return others.get(faultRandom.nextInt(others.size()));
-    }
-
-    /** Starts (once) a background task that adds every missing server back, one change at a time. */
-    private void restoreMembers() {
-        if (!restoringMembers) {
-            restoringMembers = true;
-            scheduler.after(options.tickMicros(), this::restoreMembersStep);
-        }
-    }
-
-    /**
-     * One step of re-adding servers: a missing server is added as a learner; a learner is promoted
-     * once the leader accepts (it refuses until the learner has caught up). Retries every tick,
-     * through leader changes, until every server is a voter again.
-     */
-    private void restoreMembersStep() {
-        Optional<NodeId> leader = currentLeader();
-        if (leader.isPresent()) {
-            Membership current = node(leader.get()).core().membership();
-            Optional<NodeId> missing = allNodes().stream().filter(id -> !current.isVoter(id)).findFirst();
-            if (missing.isEmpty()) {
-                restoringMembers = false;
-                return;
-            }
-            NodeId id = missing.get();
-            MembershipChange change = current.isLearner(id) ? new MembershipChange.PromoteLearner(id)
-                    : new MembershipChange.AddLearner(id);
-            node(leader.get()).clientRequest(replica -> {
-                ProposalResult r = replica.core().proposeMembership(change);
-                if (r instanceof ProposalResult.Accepted) {
-                    trace.event(scheduler.nowMicros(), leader.get(), "membership", () -> "proposed " + change);
-                }
-            });
-        }
-        scheduler.after(options.tickMicros(), this::restoreMembersStep);
-    }
-
-    /** Whether every server is a voter in the current leader's configuration. */
-    private boolean fullMembership() {
-        Optional<NodeId> leader = currentLeader();
-        return leader.isPresent() && node(leader.get()).core().membership().voters().size() == options.nodes();
-    }
-
-    /** Cuts links in {@code shape}; returns a description, or null when it could not apply. */
-    private String partition(Fault.PartitionShape shape) {
-        List<NodeId> ids = new ArrayList<>(allNodes());
-        shuffle(ids);
-        int n = ids.size();
-        if (n < 2) {
-            return null;
-        }
-        switch (shape) {
-            case HALVES -> {
-                int cut = n / 2;
-                List<Set<NodeId>> groups = List.of(new TreeSet<>(ids.subList(0, cut)), new TreeSet<>(ids.subList(cut, n)));
-                network.partition(groups);
-                return describeGroups(groups);
-            }
-            case ISOLATE_ONE -> {
-                network.isolate(ids.get(0));
-                return describeGroups(List.of(Set.of(ids.get(0)), new TreeSet<>(ids.subList(1, n))));
-            }
-            case ISOLATE_LEADER -> {
-                Optional<NodeId> leader = currentLeader();
-                if (leader.isEmpty()) {
-                    return null;
-                }
-                network.isolate(leader.get());
-                TreeSet<NodeId> rest = new TreeSet<>(ids);
-                rest.remove(leader.get());
-                return describeGroups(List.of(Set.of(leader.get()), rest)) + " (leader isolated)";
-            }
-            case MAJORITIES_RING -> {
-                // Jepsen's majorities-ring: nodes in a random ring each keep links only to their
-                // nearest neighbours, enough to see a majority, so no two nodes see the same majority.
-                Set<List<NodeId>> links = new LinkedHashSet<>();
-                int reach = (n / 2 + 1) / 2;
-                for (int i = 0; i < n; i++) {
-                    for (int d = 1; d <= reach; d++) {
-                        links.add(List.of(ids.get(i), ids.get((i + d) % n)));
-                    }
-                }
-                network.keepOnly(links);
-                StringBuilder ring = new StringBuilder("ring");
-                ids.forEach(id -> ring.append(' ').append(id));
-                return ring.toString();
-            }
-            case BRIDGE -> {
-                if (n < 3) {
-                    return null;
-                }
-                // Two halves that only one node, the bridge, can talk to both of.
-                NodeId bridge = ids.get(0);
-                int half = (n - 1) / 2;
-                Set<NodeId> a = new TreeSet<>(ids.subList(1, 1 + half));
-                Set<NodeId> b = new TreeSet<>(ids.subList(1 + half, n));
-                network.partition(List.of(a, b));
-                return describeGroups(List.of(a, b)) + " (bridge " + bridge + ")";
-            }
-            case ONE_WAY -> {
-                network.cutOneWay(ids.get(0), ids.get(1));
-                return ids.get(0) + " -/-> " + ids.get(1);
-            }
-        }
-        return null;
-    }
-
-    private static String describeGroups(List<Set<NodeId>> groups) {
-        StringBuilder b = new StringBuilder();
-        for (Set<NodeId> g : groups) {
-            if (b.length() > 0) {
-                b.append(" | ");
-            }
-            g.forEach(id -> b.append(id).append(' '));
-            b.setLength(b.length() - 1);
-        }
-        return b.toString();
-    }
-
-    private Set<NodeId> targets(Fault.Target target) {
-        List<NodeId> ids = new ArrayList<>(allNodes());
-        shuffle(ids);
-        int n = ids.size();
-        return switch (target) {
-            case ONE -> Set.of(ids.get(0));
-            case LEADER -> currentLeader().map(Set::of).orElse(Set.of());
-            case MINORITY -> new TreeSet<>(ids.subList(0, Math.max(1, (n - 1) / 2)));
-            case MAJORITY -> new TreeSet<>(ids.subList(0, n / 2 + 1));
-            case ALL -> new TreeSet<>(ids);
-        };
-    }
-
-    private void shuffle(List<NodeId> ids) {
-        for (int i = ids.size() - 1; i > 0; i--) {
-            int j = faultRandom.nextInt(i + 1);
-            NodeId t = ids.get(i);
-            ids.set(i, ids.get(j));
-            ids.set(j, t);
-        }
-    }
-
-    private void recordNemesis(String f, String value) {
-        record(new HistoryEvent(HistoryEvent.NEMESIS, "info", f, null, value, nowNanos(), null, null));
-        trace.event(scheduler.nowMicros(), null, "nemesis", () -> f + " " + value);
+        nemesis.healAll();
     }
 
     // ---------------------------------------------------------------- scenario API
@@ -660,6 +389,10 @@ public final class Simulation {
 
     long nowNanos() {
         return scheduler.nowMicros() * 1_000;
+    }
+
+    List<SimNode> nodes() {
+        return nodes;
     }
 
     SimNode node(NodeId id) {
