@@ -30,7 +30,7 @@ import titan.raft.Snapshot;
  * simulator) calls it, handling each {@link Ready} in two halves with the sync between them:
  * <pre>
  *   ready = replica.nextReady()
- *   replica.persist(ready)        // write snapshot, hard state, entries (not yet durable)
+ *   replica.persist(ready)        // write snapshot, entries, hard state (not yet durable)
  *   store.sync()                  // if ready.mustSync(): one fsync for the whole batch (group commit)
  *   replica.finish(ready)         // send, apply, answer clients, advance, maybe compact
  * </pre>
@@ -138,17 +138,31 @@ public final class Replica {
         return core.ready();
     }
 
-    /** Step 1 of {@link Ready}: writes everything to the store; durable only after its sync. */
+    /**
+     * Step 1 of {@link Ready}: writes everything to the store; durable only after its sync.
+     *
+     * <p>Order matters because a crash during the sync keeps a prefix of these writes (the
+     * {@link LogStore} contract). The hard state carries the commit index, and that index speaks of
+     * the log <em>after</em> this Ready's entries: a follower that replaces a stale {@code 2@1} by
+     * {@code 2@2} and learns {@code commit=2} in one batch must never recover {@code commit=2} over
+     * the stale {@code 2@1}. So the entries go first and the hard state last (as etcd's WAL does):
+     * any surviving prefix that holds the hard state also holds every entry it speaks of. Losing the
+     * hard state alone is safe: nothing that depends on it was sent before the sync.
+     */
     public void persist(Ready ready) {
         observer.persisting(core.id(), ready);
         if (ready.snapshotToInstall() != null) {
             store.installSnapshot(ready.snapshotToInstall()); // durable on return
         }
-        if (ready.hardState() != null) {
+        boolean hardStateFirst = options.unsafe().contains(UnsafeSwitch.HARD_STATE_FIRST); // the bug, on purpose
+        if (hardStateFirst && ready.hardState() != null) {
             store.saveHardState(ready.hardState());
         }
         if (!ready.entriesToPersist().isEmpty()) {
             store.append(ready.entriesToPersist());
+        }
+        if (!hardStateFirst && ready.hardState() != null) {
+            store.saveHardState(ready.hardState());
         }
     }
 

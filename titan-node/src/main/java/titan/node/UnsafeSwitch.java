@@ -24,7 +24,13 @@ public enum UnsafeSwitch {
     /** Grant votes without the §5.4.1 log check. */
     VOTE_WITHOUT_LOG_CHECK("vote-without-log-check"),
     /** Commit entries of earlier terms by counting replicas (breaks §5.4.2). */
-    COMMIT_PREVIOUS_TERM("commit-previous-term");
+    COMMIT_PREVIOUS_TERM("commit-previous-term"),
+    /**
+     * Write a Ready's hard state before its entries (the persist-order bug once in this code): a
+     * crash during the sync can keep a commit index that speaks of entries that were lost, over a
+     * stale entry at the same index.
+     */
+    HARD_STATE_FIRST("hard-state-first");
 
     private final String flag;
 
