@@ -234,6 +234,21 @@ public final class Replica {
         maybeCompact();
     }
 
+    /**
+     * The node stops: every write still waiting is answered {@link ClientOutcome.Indeterminate} (it
+     * may be in the log and commit later), every read {@link ClientOutcome.Refused} (a read changes
+     * nothing, so not answering it is a definite failure).
+     */
+    public void abandonPending(String reason) {
+        writes.values().forEach(w -> w.reply().accept(new ClientOutcome.Indeterminate(reason)));
+        writes.clear();
+        answeredEarly.clear();
+        reads.values().forEach(r -> r.reply().accept(new ClientOutcome.Refused(reason)));
+        reads.clear();
+        readsByIndex.values().forEach(list -> list.forEach(r -> r.reply().accept(new ClientOutcome.Refused(reason))));
+        readsByIndex.clear();
+    }
+
     // ---------------------------------------------------------------- apply
 
     private void apply(Entry entry) {
