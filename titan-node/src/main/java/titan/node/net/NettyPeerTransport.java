@@ -106,6 +106,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
         this.links = Map.copyOf(byId);
         try {
             this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(initializer(null))
                     .bind(config.listen().host(), config.listen().port()).syncUninterruptibly().channel();
@@ -134,6 +135,21 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
             return;
         }
         link.send(message);
+    }
+
+    /**
+     * Points the connections to {@code peer} at {@code address} from the next connection attempt
+     * on (the current connection, if any, is kept). For peers whose port is known only after they
+     * started, e.g. on port 0 in tests.
+     *
+     * @throws IllegalArgumentException if {@code peer} is not in the configured peer list
+     */
+    public void setPeerAddress(NodeId peer, HostPort address) {
+        PeerLink link = links.get(peer);
+        if (link == null) {
+            throw new IllegalArgumentException(peer + " is not in the peer list " + links.keySet());
+        }
+        link.address(address);
     }
 
     /**

@@ -49,7 +49,7 @@ final class PeerLink {
 
     private final NodeId self;
     private final NodeId peer;
-    private final HostPort address;
+    private volatile HostPort address;
     private final PeerTransportConfig config;
     private final PeerMessageCodec codec;
     private final EventLoop loop;
@@ -84,6 +84,11 @@ final class PeerLink {
 
     NodeId peer() {
         return peer;
+    }
+
+    /** Where the next connection attempt goes (any thread); the current connection is kept. */
+    void address(HostPort newAddress) {
+        address = newAddress;
     }
 
     /** Queues {@code message} (any thread); drops it if the queue is full or the link is backing off. */
@@ -183,8 +188,9 @@ final class PeerLink {
         }
         state = State.CONNECTING;
         attempts.incrementAndGet();
+        HostPort target = address;
         ChannelFuture future = bootstrap.clone(loop)
-                .connect(InetSocketAddress.createUnresolved(address.host(), address.port()));
+                .connect(InetSocketAddress.createUnresolved(target.host(), target.port()));
         channel = future.channel();
         future.addListener(f -> {
             if (!f.isSuccess()) {

@@ -7,6 +7,7 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import titan.node.net.PeerDecodeException.Reason;
 import titan.raft.Entry;
@@ -390,7 +391,12 @@ public final class PeerMessageCodec {
             throw malformed("negative snapshot offset " + offset);
         }
         try {
-            SnapshotMeta meta = new SnapshotMeta(index, snapshotTerm, Membership.decode(membershipBytes));
+            Membership members = Membership.decode(membershipBytes);
+            if (!Arrays.equals(members.encode(), membershipBytes)) {
+                // Duplicate or unsorted ids would decode; refusing them keeps one encoding per message.
+                throw malformed("snapshot membership is not in canonical order");
+            }
+            SnapshotMeta meta = new SnapshotMeta(index, snapshotTerm, members);
             return new InstallSnapshotRequest(from, to, term, meta, offset, chunk, done);
         } catch (IllegalArgumentException e) {
             throw malformed("snapshot meta: " + e.getMessage());
