@@ -137,22 +137,32 @@ public final class PeerMessageCodec {
 
     /** Decodes one whole frame; the frame must be exactly {@code frame}'s bytes. */
     public Message decode(byte[] frame) {
-        ByteBuf in = Unpooled.wrappedBuffer(frame);
-        if (frame.length < HEADER_BYTES) {
-            checkPartialHeader(in, frame.length);
+        return decode(Unpooled.wrappedBuffer(frame));
+    }
+
+    /**
+     * Decodes one whole frame: exactly {@code frame}'s readable bytes, which are consumed.
+     *
+     * @throws PeerDecodeException if they are not exactly one valid frame of a Raft message
+     */
+    public Message decode(ByteBuf frame) {
+        int readable = frame.readableBytes();
+        if (readable < HEADER_BYTES) {
+            checkPartialHeader(frame, readable);
             throw new PeerDecodeException(Reason.TRUNCATED, "a frame header has " + HEADER_BYTES + " bytes, "
-                    + frame.length + " present");
+                    + readable + " present");
         }
-        int length = getBodyLength(in);
-        in.skipBytes(HEADER_BYTES);
-        if (in.readableBytes() < length) {
+        int length = getBodyLength(frame);
+        if (readable - HEADER_BYTES < length) {
             throw new PeerDecodeException(Reason.TRUNCATED, "frame body of " + length + " bytes, "
-                    + in.readableBytes() + " present");
+                    + (readable - HEADER_BYTES) + " present");
         }
-        if (in.readableBytes() > length) {
-            throw new PeerDecodeException(Reason.TRAILING_BYTES, (in.readableBytes() - length) + " bytes after the frame");
+        if (readable - HEADER_BYTES > length) {
+            throw new PeerDecodeException(Reason.TRAILING_BYTES, (readable - HEADER_BYTES - length)
+                    + " bytes after the frame");
         }
-        Object decoded = decodeBody(in);
+        frame.skipBytes(HEADER_BYTES);
+        Object decoded = decodeBody(frame);
         if (decoded instanceof Message message) {
             return message;
         }
