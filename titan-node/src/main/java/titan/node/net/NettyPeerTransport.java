@@ -21,7 +21,10 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.Collection;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
@@ -47,8 +50,11 @@ import titan.raft.NodeId;
  *       when its peer's queue is full (in messages or bytes), while its peer is unreachable
  *       (backing off after a failed or lost connection), or when it is addressed to an unknown
  *       node. Raft retries on its own; memory stays bounded whatever a peer does.</li>
- *   <li>Messages queued in one burst are written with one flush per peer (group commit's rounds
- *       stay rounds on the wire), with {@code TCP_NODELAY}.</li>
+ *   <li>Messages are written by the peer's event loop, everything queued at that moment in one
+ *       buffer and one flush, with {@code TCP_NODELAY}. {@link #sendAll} queues a whole round
+ *       before the first write, so the round is exactly one flush per peer (the driver's rounds
+ *       stay rounds on the wire); separate {@link #send} calls usually coalesce too, but a write
+ *       may start between two of them.</li>
  *   <li>The inbound handler is called on a Netty event-loop thread, once per message, in the order
  *       each peer sent them; it must not block (post the message into the node's own loop). An
  *       exception it throws is logged and the message is lost.</li>
@@ -135,6 +141,24 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
             return;
         }
         link.send(message);
+    }
+
+    /**
+     * Sends every message of {@code messages} as {@link #send} does, but queues them all before
+     * any is written, so each peer gets the round in one write and one flush. Same contract as
+     * {@link #send}: must not block, must not throw, any thread.
+     */
+    public void sendAll(Collection<? extends Message> messages) {
+        Set<PeerLink> touched = new HashSet<>();
+        for (Message message : messages) {
+            PeerLink link = links.get(message.to());
+            if (link == null || closed) {
+                unroutable.increment();
+            } else if (link.enqueue(message)) {
+                touched.add(link);
+            }
+        }
+        touched.forEach(PeerLink::scheduleDrain);
     }
 
     /**

@@ -65,6 +65,7 @@ final class PeerLink {
     private final LongAdder bytesSent = new LongAdder();
     private final LongAdder dropped = new LongAdder();
     private final LongAdder received = new LongAdder();
+    private final LongAdder flushes = new LongAdder();
     private final AtomicLong attempts = new AtomicLong();
 
     private Channel channel;
@@ -91,33 +92,44 @@ final class PeerLink {
         address = newAddress;
     }
 
-    /** Queues {@code message} (any thread); drops it if the queue is full or the link is backing off. */
+    /** Queues {@code message} and has it written soon (any thread); see {@link #enqueue}. */
     void send(Message message) {
+        if (enqueue(message)) {
+            scheduleDrain();
+        }
+    }
+
+    /**
+     * Queues {@code message} without scheduling a write (any thread): the caller calls
+     * {@link #scheduleDrain()} after the last message of a round, so the round is one flush.
+     * Drops it, and returns false, if the queue is full or the link is backing off.
+     */
+    boolean enqueue(Message message) {
         State now = state;
         if (now == State.BACKOFF || now == State.CLOSED) {
             dropped.increment();
-            return;
+            return false;
         }
         int frameBytes = codec.frameBytes(message);
         if (frameBytes - PeerMessageCodec.HEADER_BYTES > codec.frameBytesMax()) {
             dropped.increment();
             log.error("{}: dropping {} to {}: its frame of {} bytes is over frameBytesMax {}", self, message, peer,
                     frameBytes, codec.frameBytesMax());
-            return;
+            return false;
         }
         if (queuedMessages.incrementAndGet() > config.queueMessagesMax()) {
             queuedMessages.decrementAndGet();
             dropped.increment();
-            return;
+            return false;
         }
         if (queuedBytes.addAndGet(frameBytes) > config.queueBytesMax()) {
             queuedBytes.addAndGet(-frameBytes);
             queuedMessages.decrementAndGet();
             dropped.increment();
-            return;
+            return false;
         }
         queue.add(new Pending(message, frameBytes));
-        scheduleDrain();
+        return true;
     }
 
     void scheduleDrain() {
@@ -180,6 +192,7 @@ final class PeerLink {
             batch.release();
         }
         ch.flush();
+        flushes.increment();
     }
 
     private void connect() {
@@ -281,7 +294,7 @@ final class PeerLink {
     }
 
     PeerStats stats() {
-        return new PeerStats(state == State.CONNECTED, sent.sum(), bytesSent.sum(), dropped.sum(),
+        return new PeerStats(state == State.CONNECTED, sent.sum(), bytesSent.sum(), flushes.sum(), dropped.sum(),
                 Math.max(0, attempts.get() - 1), received.sum(), queuedMessages.get());
     }
 }

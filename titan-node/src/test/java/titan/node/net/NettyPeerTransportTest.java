@@ -18,6 +18,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import titan.raft.Entry;
@@ -35,6 +38,8 @@ class NettyPeerTransportTest {
     private static final String CLUSTER = "test-cluster";
 
     private final List<NettyPeerTransport> started = new ArrayList<>();
+    /** Generous by default, for a loaded machine; the fuzz test shortens it to close half frames. */
+    private Duration handshakeTimeout = Duration.ofSeconds(5);
     private final Map<NodeId, Queue<Message>> inboxes = new HashMap<>();
 
     @AfterEach
@@ -51,14 +56,14 @@ class NettyPeerTransportTest {
     }
 
     /** A config for node {@code self} among nodes 1..count, peers at placeholder addresses until wired. */
-    private static PeerTransportConfig config(int self, int count, String cluster) {
+    private PeerTransportConfig config(int self, int count, String cluster) {
         Map<NodeId, HostPort> peers = new HashMap<>();
         for (int i = 1; i <= count; i++) {
             peers.put(n(i), new HostPort("127.0.0.1", 1));
         }
         return PeerTransportConfig.of(n(self), cluster, clientAddresses(self), new HostPort("127.0.0.1", 0), peers)
                 .withBackoff(Duration.ofMillis(10), Duration.ofMillis(200))
-                .withHandshakeTimeout(Duration.ofMillis(1500));
+                .withHandshakeTimeout(handshakeTimeout);
     }
 
     private NettyPeerTransport start(PeerTransportConfig config) {
@@ -145,6 +150,83 @@ class NettyPeerTransportTest {
             }
         }
         assertThat(nodes).allSatisfy(t -> assertThat(t.refusedConnections()).isZero());
+    }
+
+    @Test
+    void sendAllWritesARoundInOneFlushPerPeer() {
+        // Once connected, a round of 12 messages to each of two peers must cost one flush each.
+        // All three nodes share one event loop, so a task submitted to it is a barrier: every
+        // write and flush queued before it has finished when it runs.
+        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+        try {
+            List<NettyPeerTransport> nodes = new ArrayList<>();
+            for (int i = 1; i <= 3; i++) {
+                PeerTransportConfig c = config(i, 3, CLUSTER);
+                nodes.add(new NettyPeerTransport(c, inbox(c.self())::add, loop));
+            }
+            started.addAll(nodes);
+            wire(nodes);
+            NettyPeerTransport n1 = nodes.get(0);
+            await("connected and first messages delivered", () -> {
+                n1.sendAll(List.of(heartbeat(n(1), n(2), 1), heartbeat(n(1), n(3), 1)));
+                return !inbox(n(2)).isEmpty() && !inbox(n(3)).isEmpty();
+            });
+            loop.submit(() -> { }).syncUninterruptibly();
+            long flushes2 = n1.stats().get(n(2)).flushes();
+            long flushes3 = n1.stats().get(n(3)).flushes();
+            List<Message> round = new ArrayList<>(PeerMessages.everyType(n(1), n(2)));
+            round.addAll(PeerMessages.everyType(n(1), n(3)));
+            round.add(heartbeat(n(1), n(9), 1));
+            n1.sendAll(round);
+            int perPeer = round.size() / 2;
+            await("the round arrives", () -> roundMessages(inbox(n(2))) == perPeer && roundMessages(inbox(n(3))) == perPeer);
+            loop.submit(() -> { }).syncUninterruptibly();
+            assertThat(n1.stats().get(n(2)).flushes()).isEqualTo(flushes2 + 1);
+            assertThat(n1.stats().get(n(3)).flushes()).isEqualTo(flushes3 + 1);
+            assertThat(n1.unroutableMessages()).isEqualTo(1);
+        } finally {
+            closeAll();
+            started.clear();
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+    }
+
+    /** Messages other than the warm-up heartbeats of round 1. */
+    private static long roundMessages(Queue<Message> inbox) {
+        return inbox.stream().filter(m -> !(m instanceof HeartbeatRequest h && h.readRound() == 1)).count();
+    }
+
+    @Test
+    void aMessageOverTheFrameLimitIsDroppedNotSent() {
+        PeerTransportConfig c = config(1, 2, CLUSTER);
+        NettyPeerTransport n1 = start(new PeerTransportConfig(c.self(), CLUSTER, c.advertised(), c.listen(), c.peers(),
+                1024, 16, 4096, c.backoffMin(), c.backoffMax(), c.handshakeTimeout(), 4, 1));
+        NettyPeerTransport n2 = start(config(2, 2, CLUSTER));
+        wire(List.of(n1, n2));
+        n1.send(new AppendRequest(n(1), n(2), 1, 0, 0, List.of(Entry.command(1, 1, new byte[1024])), 0));
+        assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(1);
+        sendUntilDelivered(n1, n(2), 1);
+        assertThat(inbox(n(2))).allMatch(m -> m instanceof HeartbeatRequest);
+    }
+
+    @Test
+    void connectionsOverTheInboundLimitAreClosedAtOnce() throws IOException {
+        PeerTransportConfig c = config(1, 2, CLUSTER);
+        NettyPeerTransport n1 = start(new PeerTransportConfig(c.self(), CLUSTER, c.advertised(), c.listen(), c.peers(),
+                c.frameBytesMax(), 16, c.queueBytesMax(), c.backoffMin(), c.backoffMax(), c.handshakeTimeout(), 2, 1));
+        List<Socket> sockets = new ArrayList<>();
+        try {
+            for (int i = 0; i < 3; i++) {
+                sockets.add(new Socket("127.0.0.1", n1.listenAddress().port()));
+            }
+            sockets.get(2).setSoTimeout((int) DEADLINE.toMillis());
+            assertThat(sockets.get(2).getInputStream().read()).as("third connection closed").isEqualTo(-1);
+            assertThat(n1.refusedConnections()).isEqualTo(1);
+        } finally {
+            for (Socket s : sockets) {
+                s.close();
+            }
+        }
     }
 
     @Test
@@ -274,6 +356,7 @@ class NettyPeerTransportTest {
         // A small fuzz: random bytes, valid headers with random bodies, oversized lengths, a valid
         // hello followed by garbage, and half frames left hanging, all at n2's peer port. Each
         // connection is closed on its own; n1, n2 and n3 must still exchange messages afterwards.
+        handshakeTimeout = Duration.ofMillis(1500);
         List<NettyPeerTransport> nodes = cluster(3);
         NettyPeerTransport n2 = nodes.get(1);
         sendUntilDelivered(nodes.get(0), n(2), 1);
