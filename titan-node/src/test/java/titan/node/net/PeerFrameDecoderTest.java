@@ -70,7 +70,8 @@ class PeerFrameDecoderTest {
         EmbeddedChannel ch = channel();
         byte[] frame = CODEC.encode(MESSAGES.get(3));
         ch.writeInbound(Unpooled.wrappedBuffer(frame, 0, frame.length - 1));
-        assertThat((Object) ch.readInbound()).isNull();
+        Object nothing = ch.readInbound();
+        assertThat(nothing).isNull();
         ch.writeInbound(Unpooled.wrappedBuffer(frame, frame.length - 1, 1));
         PeerMessageCodecTest.assertSameMessage(ch.readInbound(), MESSAGES.get(3));
     }
