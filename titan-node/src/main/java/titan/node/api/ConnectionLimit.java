@@ -1,11 +1,14 @@
 package titan.node.api;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.util.concurrent.GlobalEventExecutor;
+import java.util.Collection;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -42,6 +45,10 @@ final class ConnectionLimit extends ChannelInboundHandlerAdapter {
 
     int open() {
         return open.get();
+    }
+
+    Collection<Channel> channels() {
+        return List.copyOf(channels);
     }
 
     void closeAll() {

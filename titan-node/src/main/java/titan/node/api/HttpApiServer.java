@@ -14,6 +14,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpUtil;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 import java.util.function.Supplier;
 
 /**
@@ -86,6 +87,15 @@ public final class HttpApiServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /** The open connections (for tests that inspect a connection's buffers). */
+    Collection<Channel> channels() {
+        return connections.channels();
+    }
+
+    int openConnections() {
+        return connections.open();
     }
 
     @Override

@@ -10,6 +10,7 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import java.net.InetSocketAddress;
+import java.util.Collection;
 
 /**
  * The binary TCP client API ({@link BinaryProtocol}) on one port. Runs on the event loop group it is
@@ -64,6 +65,11 @@ public final class TcpApiServer implements AutoCloseable {
 
     public int port() {
         return address().getPort();
+    }
+
+    /** The open connections (for tests that inspect a connection's buffers). */
+    Collection<Channel> channels() {
+        return connections.channels();
     }
 
     int openConnections() {
