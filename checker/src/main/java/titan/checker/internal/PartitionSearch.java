@@ -120,6 +120,8 @@ public final class PartitionSearch<S> {
      */
     private static final long EXACT_FIRST_PER_OPERATION = 4;
     private static final long EXACT_FIRST_EXTRA = 4096;
+    /** What a walk holds per operation besides its cache: entry links, stack frames, set bits. */
+    private static final long WALK_BYTES_PER_OPERATION = 64;
 
     /**
      * @param operations the partition's operations in call order, failed and inert ones removed
@@ -183,7 +185,7 @@ public final class PartitionSearch<S> {
         if (first.outcome() != Walk.Outcome.BUDGET_USED) {
             return decide(first, transitions, 0, startNanos);
         }
-        Finished relaxed = walk(Walk.Mode.RELAXED, transitions, Long.MAX_VALUE);
+        Finished relaxed = walk(Walk.Mode.RELAXED, transitions, Long.MAX_VALUE, reusableUnknowns(transitions));
         long configurations = first.configurations() + relaxed.configurations();
         switch (relaxed.outcome()) {
             case VALID:
@@ -195,7 +197,7 @@ public final class PartitionSearch<S> {
             case INVALID:
                 // Proved: no relaxed linearization, so none at all. The short exact walk's deepest
                 // point explains it.
-                return invalid(first.deepest(), first.deepestState(), transitions, configurations, startNanos);
+                return explainInvalid(first, transitions, configurations, startNanos);
             default:
                 return stopped(relaxed.stopReason(), first.deepest(), first.deepestState(), transitions,
                         configurations, startNanos);
@@ -207,15 +209,64 @@ public final class PartitionSearch<S> {
                             int[] deepest, int deepestState, long configurations) {}
 
     private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax) {
+        return walk(mode, transitions, pushesMax, null);
+    }
+
+    private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax, boolean[] reusable) {
+        return walk(mode, transitions, pushesMax, reusable, true);
+    }
+
+    private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax, boolean[] reusable,
+                          boolean withEpochs) {
+        // The walk's own arrays: entry list, stack, linearized set, per-operation flags.
+        long walkBytes = WALK_BYTES_PER_OPERATION * operations.size() + 1024;
+        if (!limits.budget().reserve(walkBytes)) {
+            return new Finished(Walk.Outcome.STOPPED, limits.memoryReason(), new int[0], 0, new int[0], 0, 0);
+        }
         ConfigurationCache cache = new ConfigurationCache(limits.budget());
         try {
-            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax);
+            AppendEpochs epochs = withEpochs ? AppendEpochs.forPartition(model, operations, transitions) : null;
+            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax, reusable, epochs);
             Walk.Outcome outcome = walk.run();
             return new Finished(outcome, walk.stopReason(), walk.linearization(), walk.state(), walk.deepest(),
                     walk.deepestState(), cache.size());
         } finally {
             cache.release();
+            limits.budget().release(walkBytes);
         }
+    }
+
+    /**
+     * For the relaxed walk: which unknown-outcome operations may take effect in more than one block.
+     * Reuse keeps the relaxed walk finite only for operations whose every legal effect is one state
+     * (a write, a cas, a lock acquire); an append makes a new state each time, so its reuse would
+     * never end, and it is used up once as in the exact walk. Which operations are reusable only
+     * decides how loose the over-approximation is, never whether it is one, so a probe suffices:
+     * the operation in the states known so far (at most 16) and in its own result.
+     */
+    private boolean[] reusableUnknowns(Transitions<S> transitions) {
+        boolean[] reusable = new boolean[operations.size()];
+        int probes = Math.min(transitions.stateCount(), 16);
+        for (int op = 0; op < reusable.length; op++) {
+            if (!operations.get(op).isUnknown()) {
+                continue;
+            }
+            int result = Transitions.ILLEGAL;
+            boolean oneResult = true;
+            for (int state = 0; state < probes && oneResult; state++) {
+                int next = transitions.step(state, op);
+                if (next != Transitions.ILLEGAL) {
+                    oneResult = result == Transitions.ILLEGAL || result == next;
+                    result = next;
+                }
+            }
+            if (oneResult && result != Transitions.ILLEGAL) {
+                int again = transitions.step(result, op);
+                oneResult = again == Transitions.ILLEGAL || again == result;
+            }
+            reusable[op] = oneResult;
+        }
+        return reusable;
     }
 
     private PartitionResult decide(Finished walk, Transitions<S> transitions, long earlierConfigurations,
@@ -224,7 +275,7 @@ public final class PartitionSearch<S> {
         return switch (walk.outcome()) {
             case VALID -> new PartitionResult(name, Verdict.VALID, "", operations, ids(walk.linearization()), null,
                     model.describe(transitions.state(walk.state())), configurations, limits.nowNanos() - startNanos);
-            case INVALID -> invalid(walk.deepest(), walk.deepestState(), transitions, configurations, startNanos);
+            case INVALID -> explainInvalid(walk, transitions, configurations, startNanos);
             case STOPPED -> stopped(walk.stopReason(), walk.deepest(), walk.deepestState(), transitions,
                     configurations, startNanos);
             case BUDGET_USED -> throw new IllegalStateException("a walk without a budget ran out of it");
@@ -255,6 +306,27 @@ public final class PartitionSearch<S> {
         return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + configurations + " configurations",
                 operations, ids(prefix), null, model.describe(transitions.state(state)), configurations,
                 limits.nowNanos() - startNanos);
+    }
+
+    /**
+     * Explains an invalid verdict. The append-epoch reduction skips configurations that cannot
+     * finish as soon as they are entered, so its deepest point can stop short of the operation
+     * that is really to blame (a read nobody could have seen stops the walk at the first append
+     * that contradicts it). So when that reduction was on, a walk without it, on the first walk's
+     * budget, looks for a deeper point; if it cannot finish in that budget, the reduced walk's
+     * point explains.
+     */
+    private PartitionResult explainInvalid(Finished walk, Transitions<S> transitions, long configurations,
+                                           long startNanos) {
+        Finished explaining = walk;
+        if (AppendEpochs.forPartition(model, operations, transitions) != null) {
+            Finished unreduced = walk(Walk.Mode.EXACT, transitions, exactFirstBudget(operations.size()), null, false);
+            if (unreduced.outcome() == Walk.Outcome.INVALID) {
+                explaining = unreduced;
+            }
+            configurations += unreduced.configurations();
+        }
+        return invalid(explaining.deepest(), explaining.deepestState(), transitions, configurations, startNanos);
     }
 
     /**
