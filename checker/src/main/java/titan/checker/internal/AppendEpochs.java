@@ -163,6 +163,41 @@ final class AppendEpochs {
         return new AppendEpochs(transitions, operations, epochByWriteValue, lengths, appendTokens, kind);
     }
 
+    /**
+     * The operations less the unknown-outcome ones no read can have seen, when the reduction applies:
+     * an unknown append whose element is in no read's value, an unknown write whose value is in
+     * none. A linearization with such an operation stays one without it (the class comment's rule for
+     * unknown operations nobody sees: a read after it in its epoch would contain its element, or
+     * start with its value), so the search need not carry it at every step. Read values are scanned
+     * as plain text, so a match in the middle of another token only keeps an operation; the scan is
+     * skipped (nothing dropped) when it would cost more than {@value #SCAN_CHARS_MAX} characters.
+     */
+    static List<Operation> withoutUnseenUnknowns(Model<?> model, List<Operation> operations) {
+        List<Operation> unknowns = operations.stream().filter(Operation::isUnknown).toList();
+        if (unknowns.isEmpty() || forPartition(model, operations, null) == null) {
+            return operations;
+        }
+        java.util.Set<String> distinctReads = new java.util.LinkedHashSet<>();
+        for (Operation op : operations) {
+            if (op.f().equals("read") && op.isOk() && op.value() instanceof String value) {
+                distinctReads.add(value);
+            }
+        }
+        String seen = String.join("\n", distinctReads);
+        if ((long) seen.length() * unknowns.size() > SCAN_CHARS_MAX) {
+            return operations;
+        }
+        List<Operation> kept = new ArrayList<>(operations.size());
+        for (Operation op : operations) {
+            if (!op.isUnknown() || op.f().equals("read") || seen.contains((String) op.value())) {
+                kept.add(op);
+            }
+        }
+        return kept.size() == operations.size() ? operations : kept;
+    }
+
+    private static final long SCAN_CHARS_MAX = 200_000_000L;
+
     /** Whether no token is a prefix of another (equal tokens included): sorted, a prefix sits just before. */
     static boolean isPrefixCode(List<String> tokens) {
         String[] sorted = tokens.toArray(new String[0]);

@@ -107,7 +107,10 @@ import titan.checker.history.Operation;
 public final class PartitionSearch<S> {
     private final Model<S> model;
     private final String name;
+    /** The operations searched: {@link #reported} less unknown ones nobody can have seen ({@link AppendEpochs}). */
     private final List<Operation> operations;
+    /** The partition's operations, as given. */
+    private final List<Operation> reported;
     private final SearchLimits limits;
     private final Function<Operation, String> locate;
     private final boolean reductions;
@@ -149,7 +152,8 @@ public final class PartitionSearch<S> {
                     Function<Operation, String> locate, boolean reductions, long exactFirstPushesMax) {
         this.model = model;
         this.name = name;
-        this.operations = operations;
+        this.reported = operations;
+        this.operations = reductions ? AppendEpochs.withoutUnseenUnknowns(model, operations) : operations;
         this.limits = limits;
         this.locate = locate;
         this.reductions = reductions;
@@ -160,7 +164,7 @@ public final class PartitionSearch<S> {
         long startNanos = limits.nowNanos();
         String early = limits.stopReason();
         if (early != null) {
-            return new PartitionResult(name, Verdict.UNKNOWN, early, operations, List.of(), null, "", 0, 0);
+            return new PartitionResult(name, Verdict.UNKNOWN, early, reported, List.of(), null, "", 0, 0);
         }
         Transitions<S> transitions = new Transitions<>(model, operations, limits.budget());
         try {
@@ -273,7 +277,7 @@ public final class PartitionSearch<S> {
                                    long startNanos) {
         long configurations = earlierConfigurations + walk.configurations();
         return switch (walk.outcome()) {
-            case VALID -> new PartitionResult(name, Verdict.VALID, "", operations, ids(walk.linearization()), null,
+            case VALID -> new PartitionResult(name, Verdict.VALID, "", reported, ids(walk.linearization()), null,
                     model.describe(transitions.state(walk.state())), configurations, limits.nowNanos() - startNanos);
             case INVALID -> explainInvalid(walk, transitions, configurations, startNanos);
             case STOPPED -> stopped(walk.stopReason(), walk.deepest(), walk.deepestState(), transitions,
@@ -304,7 +308,7 @@ public final class PartitionSearch<S> {
     private PartitionResult stopped(String reason, int[] prefix, int state, Transitions<S> transitions,
                                     long configurations, long startNanos) {
         return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + configurations + " configurations",
-                operations, ids(prefix), null, model.describe(transitions.state(state)), configurations,
+                reported, ids(prefix), null, model.describe(transitions.state(state)), configurations,
                 limits.nowNanos() - startNanos);
     }
 
@@ -361,7 +365,7 @@ public final class PartitionSearch<S> {
                 && illegal.reason() != null && !illegal.reason().isEmpty()) {
             reason.append(" (").append(illegal.reason()).append(')');
         }
-        return new PartitionResult(name, Verdict.INVALID, reason.toString(), operations, ids(prefix), failing,
+        return new PartitionResult(name, Verdict.INVALID, reason.toString(), reported, ids(prefix), failing,
                 model.describe(state), configurations, limits.nowNanos() - startNanos);
     }
 }
