@@ -54,7 +54,7 @@ import titan.checker.model.KvModel;
  * once, not once per permutation.
  * <p>Reads whose value starts with no known token (a value nobody wrote) are left out of the rule:
  * the ordinary search finds them illegal everywhere and explains the failure from its deepest point.
- * Not thread-safe: one per walk.
+ * Not thread-safe: one per partition search, {@link #reset} before each walk.
  */
 final class AppendEpochs {
     private static final int NOT_TRACKED = -1;
@@ -279,6 +279,11 @@ final class AppendEpochs {
             default:
                 return false;
         }
+    }
+
+    /** Forgets the linearized reads, for a new walk (the same transitions, the same states). */
+    void reset() {
+        Arrays.fill(linearizedReads, 0);
     }
 
     /** The walk linearized operation {@code op}. */

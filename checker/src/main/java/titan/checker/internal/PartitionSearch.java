@@ -81,7 +81,11 @@ import titan.checker.history.Operation;
  * configurations (blocks alone: 4.0 million; with observers first: 0.93 million).
  * <p>So the search also solves a relaxed problem in which an unknown operation is never used up: it
  * may take effect in any number of blocks (at most once per block, which keeps blocks finite), and
- * the cache key holds completed operations only. Every linearization is also a relaxed one. The
+ * the cache key holds completed operations only. Only operations with one possible effect state (a
+ * write, a cas) are reused so: reusing an append would make a new, longer state every time and the
+ * relaxed walk would never end, so appends stay used up once and in the key, as in the exact walk
+ * ({@code reusableUnknowns}). Which operations are reused only decides how loose the relaxation is;
+ * every linearization is a relaxed one either way. Every linearization is also a relaxed one. The
  * order of work, for a partition with unknown operations:
  * <ol>
  * <li>the exact walk, with a budget of 4 configurations per operation (+ 4096): enough for most
@@ -100,6 +104,16 @@ import titan.checker.history.Operation;
  * walk enumerates, and what it may do from (C, s) depends on (C, s) only, so its cache is sound.
  * The benchmark above drops to 0.18 million configurations (34 thousand of them the budgeted
  * first walk), about 30 times fewer.
+ * <h2>A model-specific reduction: kv keys of unique values</h2>
+ * For a {@link titan.checker.model.KvModel} key whose operations are reads, writes and appends of
+ * unique values, {@link AppendEpochs} adds Elle's insight (a read reveals the order of the appends
+ * before it): configurations that cannot finish are not entered, unknown operations nobody can
+ * have seen are dropped, and states no remaining read can tell apart share a cache entry. Its
+ * class comment has the argument. Because it cuts dead branches at once, the deepest point of a
+ * reduced walk can stop short of the operation to blame, so an invalid verdict is explained from a
+ * walk without it when that one finishes within the first walk's budget.
+ * <p>Everything a search holds (interned model states, caches, stacks) is reserved from the
+ * check's memory budget; past it the verdict is UNKNOWN with the reason.
  * <p>{@code reductions = false} keeps the plain search (no reductions, no relaxed pass) for
  * comparison in benchmarks and tests. The brute-force oracle property tests and the Knossos verdicts
  * check all of this.
@@ -107,14 +121,19 @@ import titan.checker.history.Operation;
 public final class PartitionSearch<S> {
     private final Model<S> model;
     private final String name;
-    /** The operations searched: {@link #reported} less unknown ones nobody can have seen ({@link AppendEpochs}). */
-    private final List<Operation> operations;
+    /**
+     * The operations searched: {@link #reported} less unknown ones nobody can have seen ({@link
+     * AppendEpochs}); set by {@link #run}, after the deadline was checked.
+     */
+    private List<Operation> operations;
     /** The partition's operations, as given. */
     private final List<Operation> reported;
     private final SearchLimits limits;
     private final Function<Operation, String> locate;
     private final boolean reductions;
     private final long exactFirstPushesMax;
+    /** The append-epoch reduction for this partition, or null; set up by {@link #run}, reset per walk. */
+    private AppendEpochs epochs;
 
     /**
      * The first exact walk's budget: this many configurations per operation, plus {@link
@@ -153,7 +172,7 @@ public final class PartitionSearch<S> {
         this.model = model;
         this.name = name;
         this.reported = operations;
-        this.operations = reductions ? AppendEpochs.withoutUnseenUnknowns(model, operations) : operations;
+        this.operations = operations;
         this.limits = limits;
         this.locate = locate;
         this.reductions = reductions;
@@ -166,7 +185,9 @@ public final class PartitionSearch<S> {
         if (early != null) {
             return new PartitionResult(name, Verdict.UNKNOWN, early, reported, List.of(), null, "", 0, 0);
         }
+        operations = reductions ? AppendEpochs.withoutUnseenUnknowns(model, reported) : reported;
         Transitions<S> transitions = new Transitions<>(model, operations, limits.budget());
+        epochs = reductions ? AppendEpochs.forPartition(model, operations, transitions) : null;
         try {
             if (!reductions) {
                 return decide(walk(Walk.Mode.PLAIN, transitions, Long.MAX_VALUE), transitions, 0, startNanos);
@@ -229,8 +250,11 @@ public final class PartitionSearch<S> {
         }
         ConfigurationCache cache = new ConfigurationCache(limits.budget());
         try {
-            AppendEpochs epochs = withEpochs ? AppendEpochs.forPartition(model, operations, transitions) : null;
-            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax, reusable, epochs);
+            AppendEpochs walkEpochs = withEpochs ? epochs : null;
+            if (walkEpochs != null) {
+                walkEpochs.reset();
+            }
+            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax, reusable, walkEpochs);
             Walk.Outcome outcome = walk.run();
             return new Finished(outcome, walk.stopReason(), walk.linearization(), walk.state(), walk.deepest(),
                     walk.deepestState(), cache.size());
@@ -323,7 +347,7 @@ public final class PartitionSearch<S> {
     private PartitionResult explainInvalid(Finished walk, Transitions<S> transitions, long configurations,
                                            long startNanos) {
         Finished explaining = walk;
-        if (AppendEpochs.forPartition(model, operations, transitions) != null) {
+        if (epochs != null) {
             Finished unreduced = walk(Walk.Mode.EXACT, transitions, exactFirstBudget(operations.size()), null, false);
             if (unreduced.outcome() == Walk.Outcome.INVALID) {
                 explaining = unreduced;
