@@ -196,8 +196,8 @@ public final class RunReport {
         text.append(Html.count(stats.total())).append(" operations (").append(Html.count(stats.total(OperationStats.Outcome.OK)))
                 .append(" ok, ").append(Html.count(stats.total(OperationStats.Outcome.FAIL))).append(" fail, ")
                 .append(Html.count(stats.total(OperationStats.Outcome.INFO))).append(" info) in ")
-                .append(Html.duration(durationMs)).append(", ").append(Html.count(faults.size()))
-                .append(faults.size() == 1 ? " fault interval." : " fault intervals.");
+                .append(Html.duration(durationMs)).append(", ").append(faults.isEmpty() ? "no faults."
+                        : Html.count(faults.size()) + (faults.size() == 1 ? " fault interval." : " fault intervals."));
         JsonNode checkers = results.path("checkers");
         Iterator<Map.Entry<String, JsonNode>> fields = checkers.fields();
         while (fields.hasNext()) {

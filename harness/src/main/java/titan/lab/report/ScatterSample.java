@@ -72,12 +72,18 @@ final class ScatterSample {
                     / Math.max(1, spanNanos));
             columns.get(column).add(op);
         }
-        long total = ops.size();
+        long total = ops.size() - kept.size();
+        long before = 0;
         for (List<Operation> column : columns) {
             if (column.isEmpty()) {
                 continue;
             }
-            int quota = (int) Math.max(1, Math.round((double) budget * column.size() / total));
+            // Cumulative rounding: the quotas add up to the budget (plus at most one per column for
+            // columns too sparse to get any), however the operations spread over the columns.
+            long share = Math.round((double) budget * (before + column.size()) / total)
+                    - Math.round((double) budget * before / total);
+            before += column.size();
+            int quota = (int) Math.max(1, share);
             if (quota >= column.size()) {
                 kept.addAll(column);
                 continue;

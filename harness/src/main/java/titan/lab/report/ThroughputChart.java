@@ -8,8 +8,8 @@ import titan.checker.history.Operation;
 /**
  * Completed operations per second over test time, one step line per outcome, over the shaded
  * fault spans. Buckets are one second long, or longer (a round step) when the test runs past five
- * minutes, so there are at most {@link #BUCKETS_MAX}; a short last bucket is divided by its own
- * length, not a full one's.
+ * minutes, so there are at most {@link #BUCKETS_MAX}; the last bucket runs to the test's end (a
+ * stretch shorter than half a bucket joins the one before it) and is divided by its own length.
  */
 final class ThroughputChart {
     static final int PLOT_HEIGHT = 200;
@@ -27,6 +27,9 @@ final class ThroughputChart {
         double bucketSeconds = bucketSeconds(frame.spanNanos());
         long bucketNanos = Math.round(bucketSeconds * 1e9);
         int buckets = (int) Math.max(1, (frame.spanNanos() + bucketNanos - 1) / bucketNanos);
+        if (buckets > 1 && frame.spanNanos() - (long) (buckets - 1) * bucketNanos < bucketNanos / 2) {
+            buckets--; // a short last stretch joins the bucket before it rather than plot a noisy sliver
+        }
         long[][] counts = new long[OperationStats.Outcome.values().length][buckets];
         for (Operation op : operations) {
             if (op.completionIndex() < 0 || op.completionTimeNanos() == Event.TIME_UNKNOWN) {
@@ -39,8 +42,8 @@ final class ThroughputChart {
         double maxRate = 0;
         for (int o = 0; o < counts.length; o++) {
             for (int b = 0; b < buckets; b++) {
-                long covered = Math.min(bucketNanos, frame.spanNanos() - (long) b * bucketNanos);
-                rates[o][b] = counts[o][b] / (Math.max(covered, bucketNanos / 10) / 1e9);
+                long covered = b == buckets - 1 ? frame.spanNanos() - (long) b * bucketNanos : bucketNanos;
+                rates[o][b] = counts[o][b] / (Math.max(covered, bucketNanos / 2) / 1e9);
                 maxRate = Math.max(maxRate, rates[o][b]);
             }
         }
@@ -78,7 +81,7 @@ final class ThroughputChart {
                     .append(LatencyChart.COLOURS[outcome.ordinal()]).append("\" d=\"");
             for (int b = 0; b < buckets; b++) {
                 double x0 = frame.x((long) b * bucketNanos);
-                double x1 = frame.x(Math.min(frame.spanNanos(), (long) (b + 1) * bucketNanos));
+                double x1 = frame.x(b == buckets - 1 ? frame.spanNanos() : (long) (b + 1) * bucketNanos);
                 double y = top + PLOT_HEIGHT - series[b] / yMax * PLOT_HEIGHT;
                 svg.append(b == 0 ? 'M' : 'L').append(Html.px(x0)).append(' ').append(Html.px(y))
                         .append('H').append(Html.px(x1));

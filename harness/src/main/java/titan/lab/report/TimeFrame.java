@@ -55,6 +55,16 @@ final class TimeFrame {
         this.lanes = Math.min(LANES_MAX, laneEnds.size());
     }
 
+    /** The label lane of fault {@code i} (in start order); lanes from {@link #LANES_MAX} on are not drawn. */
+    int lane(int i) {
+        return laneOf[i];
+    }
+
+    /** Where fault {@code i}'s label ends, in pixels: its start plus its estimated text width. */
+    double labelEnd(int i) {
+        return x(faults.get(i).startNanos()) + labelWidth(faults.get(i));
+    }
+
     /** Height of the label lanes above a plot. */
     int labelsHeight() {
         return lanes == 0 ? 0 : lanes * LANE_HEIGHT + 4;
