@@ -31,14 +31,16 @@ import titan.lab.store.RunFolder;
  * the checkers' verdicts with the operation a checker flagged ringed on the scatter and the
  * checker's own explanation ({@link HtmlReport}) embedded.
  * <pre>{@code
- * RunReport.write(runFolder);                                  // from test.json, history.jsonl, results.json
- * String page = RunReport.render(history, config, results, check);   // in memory
+ * RunReport.write(run, history, check);     // a runtime, right after the check: no history read back
+ * RunReport.write(runFolder);               // from test.json, history.jsonl, results.json, explanation.html
+ * String page = RunReport.render(history, config, results, check);   // all in memory
  * }</pre>
  * The page needs no network: CSS, SVG and a few lines of script (outcome toggles) are inline, and
  * it reads the same without the script. Every string from the run is escaped. It stays small and
  * fast for 100,000 operations: all {@code fail} and {@code info} operations and a time-stratified
  * sample of the {@code ok} ones are drawn ({@link ScatterSample}; the page says how many), and the
- * quantiles and throughput are computed from every operation.
+ * quantiles and throughput are computed from every operation. The page is then at most about
+ * 600 KB, plus the embedded explanation (which {@link HtmlReport} bounds itself).
  * <p>Rendering is a pure function of its arguments. Thread-safe.
  */
 public final class RunReport {
@@ -83,19 +85,48 @@ public final class RunReport {
     public static String render(History history, Object test, Object results, CheckResult check) {
         JsonNode testNode = RunFolder.json().valueToTree(test);
         JsonNode resultsNode = results == null ? null : RunFolder.json().valueToTree(results);
-        Set<Integer> flagged = new LinkedHashSet<>();
-        String explanation = null;
+        return render(input(history, testNode, resultsNode, check, null, null));
+    }
+
+    /**
+     * Writes the report of a run whose history and check result are in memory, as a runtime has
+     * them right after the check: test.json and results.json are read from the folder (they are
+     * small), the history is not read back. With {@code check} null the flagged operations and the
+     * explanation come from results.json and explanation.html as in {@link #write(Path)}.
+     *
+     * @return the report's path
+     * @throws IOException when a file cannot be read or the report cannot be written
+     */
+    public static Path write(RunFolder run, History history, CheckResult check) throws IOException {
+        String explanation = check == null ? explanationIn(run) : null;
+        Input input = input(history, run.readTest(), run.readResults(), check, explanation, run.runName());
+        Path report = run.file(RunFolder.REPORT);
+        RunFolder.writeAtomically(report, render(input));
+        return report;
+    }
+
+    private static Input input(History history, JsonNode test, JsonNode results, CheckResult check,
+                               String explanation, String runName) {
+        Set<Integer> flagged = new LinkedHashSet<>(flaggedIn(results));
         if (check != null) {
             check.decisive().flatMap(p -> p.failure()).ifPresent(op -> flagged.add(op.id()));
-            explanation = HtmlReport.render(check, history);
-            if (resultsNode == null) {
+            if (check.verdict() != titan.checker.Verdict.VALID) {
+                explanation = HtmlReport.render(check, history);
+            }
+            if (results == null) {
                 var node = RunFolder.json().createObjectNode();
                 node.put("verdict", check.verdict().name().toLowerCase(Locale.ROOT));
                 node.putObject("checkers").set("linearizability", RunFolder.checkerJson(check));
-                resultsNode = node;
+                results = node;
             }
         }
-        return render(new Input(history, testNode, resultsNode, explanation, flagged, null));
+        return new Input(history, test, results, explanation, flagged, runName);
+    }
+
+    private static String explanationIn(RunFolder run) throws IOException {
+        Path file = run.file(RunFolder.EXPLANATION);
+        return Files.isRegularFile(file) && Files.size(file) <= EXPLANATION_EMBED_BYTES_MAX
+                ? Files.readString(file, StandardCharsets.UTF_8) : null;
     }
 
     /**
@@ -121,11 +152,7 @@ public final class RunReport {
         }
         History history = run.readHistory();
         JsonNode results = run.readResults();
-        Path explanationFile = run.file(RunFolder.EXPLANATION);
-        String explanation = Files.isRegularFile(explanationFile)
-                && Files.size(explanationFile) <= EXPLANATION_EMBED_BYTES_MAX
-                ? Files.readString(explanationFile, StandardCharsets.UTF_8) : null;
-        return new Input(history, run.readTest(), results, explanation, flaggedIn(results), run.runName());
+        return new Input(history, run.readTest(), results, explanationIn(run), flaggedIn(results), run.runName());
     }
 
     /** The {@code failingOperation.id} of each checker in results.json. */

@@ -16,7 +16,7 @@ import titan.checker.history.Operation;
  * Deterministic: the same history gives the same sample.
  */
 final class ScatterSample {
-    static final int OK_POINTS_MAX = 6_000;
+    static final int OK_POINTS_MAX = 12_000;
     static final int OTHER_POINTS_MAX = 15_000;
     static final int COLUMNS = 300;
 

@@ -28,6 +28,7 @@ final class TimeFrame {
     private final long spanNanos;
     private final List<FaultSpan> faults;
     private final int[] laneOf;
+    private final double[] labelX;
     private final int lanes;
     private final Map<String, String> colours = new LinkedHashMap<>();
 
@@ -35,11 +36,14 @@ final class TimeFrame {
         this.spanNanos = Math.max(1, endNanos);
         this.faults = faults;
         this.laneOf = new int[faults.size()];
+        this.labelX = new double[faults.size()];
         List<Double> laneEnds = new ArrayList<>();
         for (int i = 0; i < faults.size(); i++) {
             FaultSpan fault = faults.get(i);
             colours.computeIfAbsent(fault.label(), name -> PALETTE[colours.size() % PALETTE.length]);
-            double start = x(fault.startNanos());
+            // A label starts at its band, or further left where it would run past the plot's right edge.
+            double start = Math.max(LEFT, Math.min(x(fault.startNanos()) + 2, WIDTH - RIGHT - labelWidth(fault)));
+            labelX[i] = start;
             double end = start + labelWidth(fault) + 6;
             int lane = 0;
             while (lane < laneEnds.size() && laneEnds.get(lane) > start) {
@@ -60,9 +64,14 @@ final class TimeFrame {
         return laneOf[i];
     }
 
+    /** Where fault {@code i}'s label starts, in pixels. */
+    double labelStart(int i) {
+        return labelX[i];
+    }
+
     /** Where fault {@code i}'s label ends, in pixels: its start plus its estimated text width. */
     double labelEnd(int i) {
-        return x(faults.get(i).startNanos()) + labelWidth(faults.get(i));
+        return labelX[i] + labelWidth(faults.get(i));
     }
 
     /** Height of the label lanes above a plot. */
@@ -105,7 +114,7 @@ final class TimeFrame {
                     .append("\" stroke-opacity=\"0.5\" stroke-width=\"1\"/>");
             if (laneOf[i] < LANES_MAX) {
                 double laneY = plotTop - labelsHeight() + laneOf[i] * LANE_HEIGHT + 11;
-                svg.append("<text class=\"fault-label\" x=\"").append(Html.px(x0 + 2)).append("\" y=\"")
+                svg.append("<text class=\"fault-label\" x=\"").append(Html.px(labelX[i])).append("\" y=\"")
                         .append(Html.px(laneY)).append("\" fill=\"").append(colour).append("\">")
                         .append(Html.show(fault.label(), 40)).append("</text>");
             }

@@ -37,7 +37,7 @@ import titan.checker.report.HtmlReport;
  * checkers.set("linearizability", RunFolder.checkerJson(check));
  * run.writeResults(check.verdict(), checkers, history, durationMs);  // results.json
  * run.writeExplanation(check, history);                   // explanation.html (checker's page)
- * RunReport.write(run.dir());                             // report.html (titan.lab.report)
+ * RunReport.write(run, history, check);                   // report.html (titan.lab.report)
  * }</pre>
  * Node logs go under {@link #nodeDir}. Every write replaces the file atomically (a temporary file
  * renamed over it), so a reader such as {@code serve} never sees half a file. Not thread-safe.

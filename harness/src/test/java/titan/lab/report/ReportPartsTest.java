@@ -49,10 +49,13 @@ class ReportPartsTest {
             for (int j = i + 1; j < spans.size(); j++) {
                 if (frame.lane(i) == frame.lane(j) && frame.lane(i) < TimeFrame.LANES_MAX) {
                     assertThat(frame.labelEnd(i)).as("label %d ends before %d starts", i, j)
-                            .isLessThanOrEqualTo(frame.x(spans.get(j).startNanos()));
+                            .isLessThanOrEqualTo(frame.labelStart(j));
                 }
             }
+            assertThat(frame.labelEnd(i)).isLessThanOrEqualTo(TimeFrame.WIDTH - TimeFrame.RIGHT);
         }
+        TimeFrame late = new TimeFrame(10 * S, List.of(new FaultSpan("partition-majorities-ring", "", 9_900_000_000L, 10 * S, true)));
+        assertThat(late.labelEnd(0)).as("a label at the right edge moves left to fit").isLessThanOrEqualTo(TimeFrame.WIDTH - TimeFrame.RIGHT);
         assertThat(frame.labelsHeight()).isEqualTo(TimeFrame.LANES_MAX * TimeFrame.LANE_HEIGHT + 4);
         assertThat(new TimeFrame(60 * S, List.of()).labelsHeight()).isZero();
     }

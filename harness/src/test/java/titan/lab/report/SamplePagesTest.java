@@ -14,7 +14,9 @@ class SamplePagesTest {
     @Test
     void writeSamples() throws Exception {
         Path into = Path.of("target", "run-report", "runs");
-        List<Path> pages = RunReportTest.samplePages(into);
+        List<Path> pages = new java.util.ArrayList<>(RunReportTest.samplePages(into));
+        pages.add(FakeRuns.write(new titan.lab.store.RunStore(into), FakeRuns.Spec.valid("kv-100k").withFaults()
+                .withOperations(100_000, false), RunReportTest.START.plusMinutes(20)).file(titan.lab.store.RunFolder.REPORT));
         for (Path page : pages) {
             assertThat(Files.size(page)).isPositive();
             System.out.println(page.toAbsolutePath());
