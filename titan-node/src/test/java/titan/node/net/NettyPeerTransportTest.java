@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
@@ -194,6 +195,23 @@ class NettyPeerTransportTest {
     /** Messages other than the warm-up heartbeats of round 1. */
     private static long roundMessages(Queue<Message> inbox) {
         return inbox.stream().filter(m -> !(m instanceof HeartbeatRequest h && h.readRound() == 1)).count();
+    }
+
+    @Test
+    void metricsReadTheCountersWhenScraped() {
+        // n2 is unreachable (port 1) and n9 unknown: both kinds of drop must show in the registry.
+        NettyPeerTransport n1 = start(config(1, 2, CLUSTER));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PeerTransportMetrics.bind(n1, registry);
+        n1.send(heartbeat(n(1), n(9), 1));
+        assertThat(registry.get("titan.peer.messages.unroutable").functionCounter().count()).isEqualTo(1);
+        await("n2's heartbeats are dropped and reconnects tried", () -> {
+            n1.send(heartbeat(n(1), n(2), 1));
+            return registry.get("titan.peer.messages.dropped").tag("peer", "n2").functionCounter().count() > 0
+                    && registry.get("titan.peer.reconnects").tag("peer", "n2").functionCounter().count() > 0;
+        });
+        assertThat(registry.get("titan.peer.connected").tag("peer", "n2").gauge().value()).isZero();
+        assertThat(registry.get("titan.peer.messages.sent").tag("peer", "n2").functionCounter().count()).isZero();
     }
 
     @Test
