@@ -77,6 +77,8 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("titan-peers", GlobalEventExecutor.INSTANCE);
     private final Map<NodeId, PeerLink> links;
     private final Map<NodeId, ClientAddresses> advertised = new ConcurrentHashMap<>();
+    /** The accepted connection of each peer; a newer hello from the same peer replaces it. */
+    private final Map<NodeId, Channel> acceptedByPeer = new ConcurrentHashMap<>();
     private final AtomicInteger inboundConnections = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
@@ -227,6 +229,22 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
 
     void learnAdvertised(NodeId peer, ClientAddresses addresses) {
         advertised.put(peer, addresses);
+    }
+
+    /**
+     * Records {@code channel} as {@code peer}'s accepted connection and closes the one it replaces:
+     * a peer has one outbound connection at a time, so an older one is from a previous life of the
+     * peer (restarted, or its packets blackholed) and would otherwise hold an inbound slot until TCP
+     * gives up on it, which can take many minutes.
+     */
+    void acceptedFrom(NodeId peer, Channel channel) {
+        Channel previous = acceptedByPeer.put(peer, channel);
+        channel.closeFuture().addListener(f -> acceptedByPeer.remove(peer, channel));
+        if (previous != null && previous != channel && previous.isOpen()) {
+            log.info("{}: {} connected again from {}; closing its previous connection from {}", config.self(), peer,
+                    channel.remoteAddress(), previous.remoteAddress());
+            previous.close();
+        }
     }
 
     void deliver(Message message) {

@@ -337,6 +337,32 @@ class NettyPeerTransportTest {
     }
 
     @Test
+    void aNewConnectionFromAPeerReplacesItsOldOne() throws IOException {
+        // A socket that said hello as n1 and then went silent stands for n1's previous life (killed
+        // without a FIN): when the real n1 connects, n2 must close the old connection.
+        List<NettyPeerTransport> nodes = cluster(2);
+        NettyPeerTransport n2 = nodes.get(1);
+        try (Socket old = new Socket("127.0.0.1", n2.listenAddress().port())) {
+            io.netty.buffer.ByteBuf hello = io.netty.buffer.Unpooled.buffer();
+            new PeerMessageCodec().writeHelloFrame(new PeerHello(CLUSTER, n(1), 1, clientAddresses(1)), hello);
+            byte[] bytes = new byte[hello.readableBytes()];
+            hello.readBytes(bytes);
+            old.getOutputStream().write(bytes);
+            old.setSoTimeout((int) DEADLINE.toMillis());
+            int helloBytes = 0;
+            while (helloBytes < bytes.length - 1) { // n2's hello back, of about the same size
+                assertThat(old.getInputStream().read()).as("n2 answers the hello").isNotEqualTo(-1);
+                helloBytes++;
+            }
+            sendUntilDelivered(nodes.get(0), n(2), 1);
+            while (old.getInputStream().read() != -1) {
+                // the rest of n2's hello, then the end of the stream
+            }
+        }
+        assertThat(n2.refusedConnections()).isZero();
+    }
+
+    @Test
     void aSlowPeerCostsBoundedMemoryAndDropsAreCounted() throws InterruptedException {
         // n2's event loop is stuck in its inbound handler, so it stops reading: n1's socket buffers
         // fill, its channel turns unwritable, and its queue must stop at the configured limit.
