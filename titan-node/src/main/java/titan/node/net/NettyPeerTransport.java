@@ -203,7 +203,10 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
         return unroutable.sum();
     }
 
-    /** Closes the port and every connection and drops what is queued; waits at most a few seconds. */
+    /**
+     * Closes the port and every connection and drops what is queued; waits at most a few seconds.
+     * Idempotent. Must not be called from an event-loop thread of the transport's group.
+     */
     @Override
     public void close() {
         if (closed) {

@@ -1,6 +1,7 @@
 package titan.node.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -322,6 +323,18 @@ class NettyPeerTransportTest {
         });
         assertThat(inbox(n(2))).isEmpty();
         assertThat(inbox(n(3))).isEmpty();
+    }
+
+    @Test
+    void aBusyPortIsAClearError() {
+        NettyPeerTransport n1 = start(config(1, 2, CLUSTER));
+        PeerTransportConfig c = config(2, 2, CLUSTER);
+        HostPort busy = n1.listenAddress();
+        assertThatThrownBy(() -> start(new PeerTransportConfig(c.self(), CLUSTER, c.advertised(), busy, c.peers(),
+                c.frameBytesMax(), c.queueMessagesMax(), c.queueBytesMax(), c.backoffMin(), c.backoffMax(),
+                c.handshakeTimeout(), c.inboundConnectionsMax(), 1)))
+                .isInstanceOf(java.io.UncheckedIOException.class)
+                .hasMessageContaining("cannot listen for peers on " + busy);
     }
 
     @Test
