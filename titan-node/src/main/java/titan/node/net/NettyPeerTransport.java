@@ -120,8 +120,8 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
                     .bind(config.listen().host(), config.listen().port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             shutdownGroup();
-            throw new UncheckedIOException(new IOException("cannot listen for peers on " + config.listen() + ": "
-                    + e.getMessage(), e));
+            throw new UncheckedIOException("cannot listen for peers on " + config.listen() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
         channels.add(server);
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
