@@ -137,7 +137,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
 
     @Override
     public void send(Message message) {
-        PeerLink link = links.get(message.to());
+        PeerLink link = message == null ? null : links.get(message.to());
         if (link == null || closed) {
             unroutable.increment();
             return;
@@ -153,7 +153,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
     public void sendAll(Collection<? extends Message> messages) {
         Set<PeerLink> touched = new HashSet<>();
         for (Message message : messages) {
-            PeerLink link = links.get(message.to());
+            PeerLink link = message == null ? null : links.get(message.to());
             if (link == null || closed) {
                 unroutable.increment();
             } else if (link.enqueue(message)) {

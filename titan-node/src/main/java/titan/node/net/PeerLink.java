@@ -67,7 +67,7 @@ final class PeerLink {
     private final LongAdder received = new LongAdder();
     private final LongAdder flushes = new LongAdder();
     private final AtomicLong attempts = new AtomicLong();
-    private final AtomicLong oversized = new AtomicLong();
+    private final AtomicLong unsendable = new AtomicLong();
 
     private Channel channel;
     private int failures;
@@ -111,12 +111,17 @@ final class PeerLink {
             dropped.increment();
             return false;
         }
-        int frameBytes = codec.frameBytes(message);
+        int frameBytes;
+        try {
+            frameBytes = codec.frameBytes(message);
+        } catch (RuntimeException malformed) { // e.g. a null chunk: a bug upstream, but send must not throw
+            frameBytes = Integer.MAX_VALUE;
+        }
         if (frameBytes - PeerMessageCodec.HEADER_BYTES > codec.frameBytesMax()) {
             dropped.increment();
-            if (oversized.getAndIncrement() % 1000 == 0) { // a misconfiguration repeats on every retry
-                log.error("{}: dropping {} to {}: its frame of {} bytes is over frameBytesMax {} ({} so far)", self,
-                        message, peer, frameBytes, codec.frameBytesMax(), oversized.get());
+            if (unsendable.getAndIncrement() % 1000 == 0) { // a misconfiguration repeats on every retry
+                log.error("{}: dropping {} to {}: it cannot be encoded in frameBytesMax {} ({} so far)", self,
+                        message, peer, codec.frameBytesMax(), unsendable.get());
             }
             return false;
         }

@@ -224,6 +224,13 @@ class NettyPeerTransportTest {
         wire(List.of(n1, n2));
         n1.send(new AppendRequest(n(1), n(2), 1, 0, 0, List.of(Entry.command(1, 1, new byte[1024])), 0));
         assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(1);
+        // Transport.send must not throw, even on messages no correct caller makes.
+        n1.send(new Message.InstallSnapshotRequest(n(1), n(2), 1, new titan.raft.SnapshotMeta(0, 0,
+                titan.raft.Membership.EMPTY), 0, null, true));
+        n1.send(null);
+        n1.sendAll(java.util.Arrays.asList(null, heartbeat(n(1), n(7), 1)));
+        assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(2);
+        assertThat(n1.unroutableMessages()).isEqualTo(3);
         sendUntilDelivered(n1, n(2), 1);
         assertThat(inbox(n(2))).allMatch(m -> m instanceof HeartbeatRequest);
     }
