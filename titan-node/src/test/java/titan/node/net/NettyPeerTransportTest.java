@@ -3,11 +3,18 @@ package titan.node.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,17 +26,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import titan.raft.Entry;
+import titan.raft.Membership;
 import titan.raft.Message;
 import titan.raft.Message.AppendRequest;
 import titan.raft.Message.HeartbeatRequest;
 import titan.raft.NodeId;
+import titan.raft.SnapshotMeta;
 
 /**
  * Real transports on loopback ports chosen by the kernel. Every wait polls with a deadline; each
@@ -225,10 +230,10 @@ class NettyPeerTransportTest {
         n1.send(new AppendRequest(n(1), n(2), 1, 0, 0, List.of(Entry.command(1, 1, new byte[1024])), 0));
         assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(1);
         // Transport.send must not throw, even on messages no correct caller makes.
-        n1.send(new Message.InstallSnapshotRequest(n(1), n(2), 1, new titan.raft.SnapshotMeta(0, 0,
-                titan.raft.Membership.EMPTY), 0, null, true));
+        n1.send(new Message.InstallSnapshotRequest(n(1), n(2), 1, new SnapshotMeta(0, 0,
+                Membership.EMPTY), 0, null, true));
         n1.send(null);
-        n1.sendAll(java.util.Arrays.asList(null, heartbeat(n(1), n(7), 1)));
+        n1.sendAll(Arrays.asList(null, heartbeat(n(1), n(7), 1)));
         assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(2);
         assertThat(n1.unroutableMessages()).isEqualTo(3);
         sendUntilDelivered(n1, n(2), 1);
@@ -340,7 +345,7 @@ class NettyPeerTransportTest {
         assertThatThrownBy(() -> start(new PeerTransportConfig(c.self(), CLUSTER, c.advertised(), busy, c.peers(),
                 c.frameBytesMax(), c.queueMessagesMax(), c.queueBytesMax(), c.backoffMin(), c.backoffMax(),
                 c.handshakeTimeout(), c.inboundConnectionsMax(), 1)))
-                .isInstanceOf(java.io.UncheckedIOException.class)
+                .isInstanceOf(UncheckedIOException.class)
                 .hasMessageContaining("cannot listen for peers on " + busy);
     }
 
@@ -363,7 +368,7 @@ class NettyPeerTransportTest {
         List<NettyPeerTransport> nodes = cluster(2);
         NettyPeerTransport n2 = nodes.get(1);
         try (Socket old = new Socket("127.0.0.1", n2.listenAddress().port())) {
-            io.netty.buffer.ByteBuf hello = io.netty.buffer.Unpooled.buffer();
+            ByteBuf hello = Unpooled.buffer();
             new PeerMessageCodec().writeHelloFrame(new PeerHello(CLUSTER, n(1), 1, clientAddresses(1)), hello);
             byte[] bytes = new byte[hello.readableBytes()];
             hello.readBytes(bytes);
@@ -456,7 +461,7 @@ class NettyPeerTransportTest {
         PeerMessageCodec codec = new PeerMessageCodec();
         byte[] noise = new byte[1 + random.nextInt(2000)];
         random.nextBytes(noise);
-        io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        ByteBuf out = Unpooled.buffer();
         switch (kind) {
             case 0 -> out.writeBytes(noise);
             case 1 -> out.writeShort(PeerMessageCodec.MAGIC).writeByte(1).writeInt(noise.length).writeBytes(noise);
