@@ -44,6 +44,7 @@ final class SvgChart {
         }
         yMax = niceCeiling(yMax);
         if (xTicks.isEmpty()) {
+            xMin = Math.min(xMin, 0);
             List<Tick> even = new ArrayList<>();
             for (int i = 0; i <= 5; i++) {
                 double at = xMin + (xMax - xMin) * i / 5;
@@ -100,7 +101,7 @@ final class SvgChart {
 
     private static StringBuilder open(String title) {
         StringBuilder b = new StringBuilder();
-        b.append(String.format(Locale.ROOT, "<svg xmlns='http://www.w3.org/2000/svg' width='%d' height='%d' "
+        b.append(String.format(Locale.ROOT, "<svg width='%d' height='%d' "
                 + "viewBox='0 0 %d %d' font-family='sans-serif'>", WIDTH, HEIGHT, WIDTH, HEIGHT));
         b.append(String.format(Locale.ROOT, "<text x='%d' y='16' font-size='13' font-weight='bold'>%s</text>", LEFT,
                 esc(title)));
