@@ -27,6 +27,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  *       {@code samples}, {@code error}, {@code better} and {@code minEffect}; a top-level
  *       {@code verdict} is the correctness verdict; the simulator's bare {@code runsPerSecond} is read
  *       as a figure in runs/s.</li>
+ *   <li>A saved baseline ({@link BaselineWriter}: an object with {@code baselineOf}): its {@code figures}
+ *       by name, and its {@code ratios}, each a figure with a {@code numerator} and a
+ *       {@code denominator} naming two figures of the run.</li>
  * </ul>
  * A bad file is an {@link IllegalArgumentException} naming it and what is wrong.
  */
@@ -63,6 +66,9 @@ public final class FigureReader {
         if (!root.isObject()) {
             throw new IllegalArgumentException(source + " is neither a JMH result (an array) nor a result object");
         }
+        if (root.has("baselineOf")) {
+            return savedBaseline(root, source);
+        }
         Map<String, Figure> figures = new LinkedHashMap<>();
         walk(root, "", figures, source);
         String kind = root.path("test").asText(root.has("baselineOf") ? root.path("baselineOf").asText() : "result");
@@ -76,6 +82,41 @@ public final class FigureReader {
             throw new IllegalArgumentException(source + " holds neither a verdict nor any figure with a value and a unit");
         }
         return new RunFigures(kind, verdict, figures);
+    }
+
+    private static RunFigures savedBaseline(JsonNode root, String source) {
+        Map<String, Figure> figures = new LinkedHashMap<>();
+        Map<String, RunFigures.Ratio> ratios = new LinkedHashMap<>();
+        Iterator<Map.Entry<String, JsonNode>> plain = root.path("figures").fields();
+        while (plain.hasNext()) {
+            Map.Entry<String, JsonNode> f = plain.next();
+            figures.put(f.getKey(), checkedFigure(f.getKey(), f.getValue(), source));
+        }
+        Iterator<Map.Entry<String, JsonNode>> derived = root.path("ratios").fields();
+        while (derived.hasNext()) {
+            Map.Entry<String, JsonNode> f = derived.next();
+            figures.put(f.getKey(), checkedFigure(f.getKey(), f.getValue(), source));
+            try {
+                ratios.put(f.getKey(), new RunFigures.Ratio(f.getValue().path("numerator").asText(null),
+                        f.getValue().path("denominator").asText(null)));
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(source + ": ratio " + f.getKey() + ": " + e.getMessage());
+            }
+        }
+        Optional<String> verdict = root.path("verdict").isTextual()
+                ? Optional.of(root.get("verdict").asText()) : Optional.empty();
+        verdict.ifPresent(v -> Verdicts.rank(v, source));
+        if (figures.isEmpty() && verdict.isEmpty()) {
+            throw new IllegalArgumentException(source + " is a baseline with neither a verdict nor any figure");
+        }
+        return new RunFigures(root.get("baselineOf").asText(), verdict, figures, ratios);
+    }
+
+    private static Figure checkedFigure(String name, JsonNode node, String source) {
+        if (!node.path("value").isNumber() || !node.path("unit").isTextual()) {
+            throw new IllegalArgumentException(source + ": figure " + name + " needs a numeric value and a unit");
+        }
+        return figure(name, node, source);
     }
 
     private static void walk(JsonNode node, String path, Map<String, Figure> out, String source) {

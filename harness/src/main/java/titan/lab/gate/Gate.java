@@ -38,7 +38,7 @@ public final class Gate {
             if (only.isPresent() && !only.get().matcher(e.getKey()).find()) {
                 continue;
             }
-            rows.add(rule.compare(e.getValue(), current.figures().get(e.getKey())));
+            rows.add(rule.compare(e.getValue(), current.current(e.getKey(), baseline)));
         }
         boolean figuresFail = rows.stream().anyMatch(r -> r.verdict().fails()
                 && !(allowMissing && r.verdict() == GateRule.Verdict.MISSING));

@@ -31,8 +31,8 @@ public final class GateCommand implements Callable<Integer> {
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--baseline", required = true, paramLabel = "FILE",
-            description = "The baseline, e.g. results/baselines/jmh-quick.json.")
+    @Option(names = "--baseline", paramLabel = "FILE",
+            description = "The baseline, e.g. results/baselines/jmh-storage-quick.json (required unless --save-baseline).")
     Path baseline;
 
     @Option(names = "--run", required = true, paramLabel = "PATH",
@@ -54,6 +54,19 @@ public final class GateCommand implements Callable<Integer> {
     @Option(names = "--allow-missing", description = "Do not fail when the run lacks a figure of the baseline.")
     boolean allowMissing;
 
+    @Option(names = "--save-baseline", paramLabel = "FILE",
+            description = "Instead of comparing, write a baseline from the run: its figures (those --only selects; none "
+                    + "with --only '^$'), its verdict and the --ratio figures.")
+    Path saveBaseline;
+
+    @Option(names = "--ratio", paramLabel = "NAME=NUMERATOR/DENOMINATOR",
+            description = "With --save-baseline: record NAME, the ratio of two figures of the run (repeatable). "
+                    + "The gate recomputes it from each run: ratios measured in one run are stable on a noisy machine.")
+    List<String> ratioSpecs = new java.util.ArrayList<>();
+
+    @Option(names = "--machine", paramLabel = "TEXT", description = "With --save-baseline: the machine it was measured on.")
+    String machine;
+
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
@@ -66,6 +79,15 @@ public final class GateCommand implements Callable<Integer> {
             rule = new GateRule(threshold, noiseSigmas);
             filter = only == null ? Optional.empty() : Optional.of(Pattern.compile(only));
             runFile = resolveRun(run);
+            if (saveBaseline != null) {
+                return save(runFile, filter, out);
+            }
+            if (baseline == null) {
+                throw new IllegalArgumentException("--baseline is required (or --save-baseline to make one)");
+            }
+            if (!ratioSpecs.isEmpty() || machine != null) {
+                throw new IllegalArgumentException("--ratio and --machine go with --save-baseline");
+            }
             base = FigureReader.read(baseline);
             current = FigureReader.read(runFile);
         } catch (IllegalArgumentException e) { // PatternSyntaxException is one
@@ -90,6 +112,41 @@ public final class GateCommand implements Callable<Integer> {
                 result.regressions(), result.verdictProblem().map(p -> "; " + p).orElse(""));
         out.flush();
         return result.passed() ? TitanLab.EXIT_VALID : TitanLab.EXIT_INVALID;
+    }
+
+    private int save(Path runFile, Optional<Pattern> filter, PrintWriter out) {
+        List<BaselineWriter.RatioSpec> ratios = ratioSpecs.stream().map(BaselineWriter.RatioSpec::parse).toList();
+        RunFigures figures = FigureReader.read(runFile);
+        java.util.Map<String, Object> json = BaselineWriter.baseline(figures, runFile.toString(), filter, ratios,
+                machine != null ? machine : describeMachine(), "./titan-lab gate " + String.join(" ", spec.commandLine()
+                        .getParseResult().originalArgs()));
+        try {
+            if (saveBaseline.getParent() != null) {
+                Files.createDirectories(saveBaseline.getParent());
+            }
+            Files.writeString(saveBaseline, new com.fasterxml.jackson.databind.ObjectMapper()
+                    .enable(com.fasterxml.jackson.databind.SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("cannot write " + saveBaseline + ": " + e.getMessage());
+        }
+        out.printf("baseline of %s written to %s: %d figures, %d ratios%s%n", runFile, saveBaseline,
+                ((java.util.Map<?, ?>) json.get("figures")).size(), ratios.size(),
+                figures.verdict().map(v -> ", verdict " + v).orElse(""));
+        out.flush();
+        return TitanLab.EXIT_VALID;
+    }
+
+    /** Cores, CPU model and Java of this machine, for a baseline's record. */
+    static String describeMachine() {
+        String model = "unknown CPU";
+        try {
+            model = Files.readAllLines(Path.of("/proc/cpuinfo")).stream().filter(l -> l.startsWith("model name"))
+                    .map(l -> l.substring(l.indexOf(':') + 1).trim()).findFirst().orElse(model);
+        } catch (java.io.IOException | RuntimeException e) {
+            // not Linux: the model stays unknown
+        }
+        return Runtime.getRuntime().availableProcessors() + " cores, " + model + ", " + System.getProperty("os.name")
+                + ", Java " + System.getProperty("java.version");
     }
 
     /** A file as given; a run folder's result file; a test folder's {@code latest} run. */

@@ -115,4 +115,53 @@ class GateCommandTest {
         assertThat(run("--baseline", base.toString(), "--run", base.toString(), "--only", "([")).isEqualTo(TitanLab.EXIT_USAGE);
         assertThat(run("--baseline", base.toString(), "--run", base.toString(), "--threshold", "-1")).isEqualTo(TitanLab.EXIT_USAGE);
     }
+
+    private static String storeRun(double walEntries, double deviceEntries) {
+        return """
+                [{"benchmark":"b.Store.appendAndSync","params":{"batch":"100"},
+                  "primaryMetric":{"score":%s,"scoreError":"NaN","scoreUnit":"ops/s","rawData":[[%s,%s,%s]]}},
+                 {"benchmark":"b.Store.baselineWriteAndForce","params":{"batch":"100"},
+                  "primaryMetric":{"score":%s,"scoreError":"NaN","scoreUnit":"ops/s","rawData":[[%s,%s,%s]]}}]
+                """.formatted(walEntries, walEntries * 0.98, walEntries, walEntries * 1.02,
+                deviceEntries, deviceEntries * 0.98, deviceEntries, deviceEntries * 1.02);
+    }
+
+    // A saved baseline with a ratio of two figures of one run: a run on a machine twice as slow
+    // (both figures halve) passes, because the ratio holds; a run whose log store lost its group
+    // commit (the WAL at 1% of the device) fails on the ratio, though the device figure is unchanged.
+    @Test
+    void savedBaselineWithARatioMeasuredInOneRun() throws IOException {
+        Path first = write("first/jmh.json", storeRun(14_000, 13_000));
+        Path saved = dir.resolve("baselines/store.json");
+        String ratio = "walPerDevice=b.Store.appendAndSync{batch=100}/b.Store.baselineWriteAndForce{batch=100}";
+        assertThat(run("--run", first.toString(), "--save-baseline", saved.toString(), "--only", "^$",
+                "--ratio", ratio, "--machine", "test machine")).isEqualTo(TitanLab.EXIT_VALID);
+        String json = Files.readString(saved);
+        assertThat(json).contains("\"baselineOf\" : \"jmh\"").contains("\"machine\" : \"test machine\"")
+                .contains("\"walPerDevice\"").contains("\"better\" : \"higher\"");
+
+        Path slowMachine = write("slow/jmh.json", storeRun(7_000, 6_500));
+        assertThat(run("--baseline", saved.toString(), "--run", slowMachine.toString())).isEqualTo(TitanLab.EXIT_VALID);
+        Path noGroupCommit = write("bad/jmh.json", storeRun(140, 13_000));
+        assertThat(run("--baseline", saved.toString(), "--run", noGroupCommit.toString())).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(out.toString()).contains("walPerDevice").contains("REGRESSION");
+        // A run without the figures a ratio needs: the ratio is missing, and the gate fails.
+        Path other = write("other/jmh.json", jmh(1000, 1000, 1000));
+        assertThat(run("--baseline", saved.toString(), "--run", other.toString())).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(out.toString()).contains("MISSING");
+    }
+
+    @Test
+    void badRatiosAreUsageErrors() throws IOException {
+        Path first = write("first/jmh.json", storeRun(14_000, 13_000));
+        Path saved = dir.resolve("b.json");
+        assertThat(run("--run", first.toString(), "--save-baseline", saved.toString(), "--ratio", "nonsense"))
+                .isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains("--ratio must look like NAME=NUMERATOR/DENOMINATOR");
+        assertThat(run("--run", first.toString(), "--save-baseline", saved.toString(), "--ratio", "r=x/y"))
+                .isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains("the run has no figure x");
+        assertThat(run("--run", first.toString())).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains("--baseline is required");
+    }
 }

@@ -54,6 +54,12 @@ import titan.sim.SimDisk;
  * the JVM's {@code java.io.tmpdir} names (a tmpfs there would make the fsync free: pass
  * {@code -jvmArgsAppend -Djava.io.tmpdir=DIR} to measure another disk); the last index is
  * returned so nothing is eliminated.
+ *
+ * <p><b>A planted regression.</b> {@code -jvmArgsAppend -Dtitan.bench.syncPerEntry=true} makes the
+ * log-store benchmarks sync after each entry instead of once per batch (the device baseline is left
+ * alone): what a regression from group commit to one fsync per write would cost. The figures keep
+ * their names, so {@code titan-lab gate} compares such a run with a baseline and must fail it
+ * (docs/benchmarks.md shows it once).
  */
 @State(Scope.Thread)
 @BenchmarkMode(Mode.Throughput)
@@ -63,6 +69,7 @@ import titan.sim.SimDisk;
 @Fork(1)
 public class FileLogStoreBenchmark {
     static final int COMPACT_EVERY = 200_000;
+    static final boolean SYNC_PER_ENTRY = Boolean.getBoolean("titan.bench.syncPerEntry");
     private static final long SEGMENT_BYTES = 16L << 20;
     private static final long RAW_FILE_BYTES_MAX = 64L << 20;
 
@@ -146,6 +153,16 @@ public class FileLogStoreBenchmark {
     }
 
     private long appendBatch(LogStore target, long last, Counters counters) {
+        if (SYNC_PER_ENTRY) {
+            for (int i = 1; i <= batch; i++) {
+                target.append(List.of(Entry.command(1, last + i, data)));
+                target.saveHardState(new HardState(1, null, last + i));
+                target.sync();
+                counters.fsyncs++;
+            }
+            counters.entries += batch;
+            return last + batch;
+        }
         List<Entry> entries = new ArrayList<>(batch);
         for (int i = 1; i <= batch; i++) {
             entries.add(Entry.command(1, last + i, data));
@@ -177,8 +194,8 @@ public class FileLogStoreBenchmark {
                 raw.write(rawBatch);
             }
             raw.force(false);
-            counters.entries += batch;
             counters.fsyncs++;
+            counters.entries += batch;
             return raw.position();
         } catch (IOException e) {
             throw new UncheckedIOException(e);
