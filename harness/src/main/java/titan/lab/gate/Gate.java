@@ -66,7 +66,9 @@ public final class Gate {
                 current.verdict().orElse("-"), "", result.verdictProblem().isPresent() ? "REGRESSION" : "ok"));
         int width = Math.max(40, result.rows().stream().mapToInt(r -> r.name().length()).max().orElse(0));
         String format = "%-" + width + "s  %14s  %14s  %8s  %s%n";
-        out.printf(format, "figure", "baseline", "current", "change", "verdict");
+        if (!result.rows().isEmpty()) {
+            out.printf(format, "figure", "baseline", "current", "change", "verdict");
+        }
         for (GateRule.Comparison r : result.rows()) {
             out.printf(format, r.name(), number(r.baseline()), r.current() == null ? "-" : number(r.current()),
                     Double.isNaN(r.change()) ? "-" : String.format(Locale.ROOT, "%+.1f%%", r.change() * 100),

@@ -118,7 +118,7 @@ public final class GateCommand implements Callable<Integer> {
         List<BaselineWriter.RatioSpec> ratios = ratioSpecs.stream().map(BaselineWriter.RatioSpec::parse).toList();
         RunFigures figures = FigureReader.read(runFile);
         java.util.Map<String, Object> json = BaselineWriter.baseline(figures, runFile.toString(), filter, ratios,
-                machine != null ? machine : describeMachine(), "./titan-lab gate " + String.join(" ", spec.commandLine()
+                machine != null ? machine : describeMachine(), "./titan-lab " + String.join(" ", spec.commandLine()
                         .getParseResult().originalArgs()));
         try {
             if (saveBaseline.getParent() != null) {
@@ -157,7 +157,15 @@ public final class GateCommand implements Callable<Integer> {
         if (!Files.isDirectory(path)) {
             throw new IllegalArgumentException("no such run: " + path);
         }
-        for (Path folder : List.of(path, path.resolve("latest"))) {
+        Path latest = path.resolve("latest");
+        if (Files.isSymbolicLink(latest)) {
+            try {
+                latest = path.resolve(Files.readSymbolicLink(latest)); // name the run itself, not the moving link
+            } catch (java.io.IOException e) {
+                // keep the link itself
+            }
+        }
+        for (Path folder : List.of(path, latest)) {
             for (String name : RESULT_FILES) {
                 if (Files.isRegularFile(folder.resolve(name))) {
                     return folder.resolve(name);
