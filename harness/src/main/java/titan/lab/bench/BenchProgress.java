@@ -11,8 +11,8 @@ import me.tongfei.progressbar.ProgressBarStyle;
 
 /**
  * Progress of a benchmark: a progress bar over the whole run's seconds when a person is watching
- * (a terminal), otherwise a plain line every {@value #LINE_EVERY_SECONDS} seconds of each phase and at
- * its end, which reads well in CI logs.
+ * (a terminal), otherwise plain lines, which read well in CI logs: one when a phase starts, one every
+ * {@value #LINE_EVERY_SECONDS} seconds of it, and one at its end.
  */
 final class BenchProgress implements LoadGenerator.Listener, AutoCloseable {
     private static final int LINE_EVERY_SECONDS = 5;
@@ -56,7 +56,7 @@ final class BenchProgress implements LoadGenerator.Listener, AutoCloseable {
         }
         long second = (long) Math.floor(elapsedSeconds);
         boolean end = elapsedSeconds >= totalSeconds - 1e-9;
-        if (end || second / LINE_EVERY_SECONDS > lastLineSecond / LINE_EVERY_SECONDS) {
+        if (end || Math.floorDiv(second, LINE_EVERY_SECONDS) > Math.floorDiv(lastLineSecond, LINE_EVERY_SECONDS)) {
             lines.printf(Locale.ROOT, "bench: %s: %.0f/%.0f s, %s%n", label, elapsedSeconds, totalSeconds, now);
             lines.flush();
             lastLineSecond = second;

@@ -103,6 +103,7 @@ public final class JmhCommand implements Callable<Integer> {
         if (regex != null) {
             command.add(regex);
         }
+        command.addAll(List.of("-foe", "true")); // a benchmark that throws fails the run instead of vanishing from it
         if (quick) {
             command.addAll(List.of("-f", "1", "-wi", "1", "-w", "1s", "-i", "3", "-r", "1s"));
         }

@@ -36,7 +36,7 @@ class JmhCommandTest {
         JmhCommand command = new JmhCommand();
         new CommandLine(command).parseArgs("FileLogStore", "--quick", "-p", "batch=1,1000");
         String line = String.join(" ", command.command(Path.of("b.jar"), Path.of("run/jmh.json")));
-        assertThat(line).contains("-jar b.jar FileLogStore -f 1 -wi 1 -w 1s -i 3 -r 1s -p batch=1,1000 -rf json -rff run/jmh.json");
+        assertThat(line).contains("-jar b.jar FileLogStore -foe true -f 1 -wi 1 -w 1s -i 3 -r 1s -p batch=1,1000 -rf json -rff run/jmh.json");
     }
 
     @Test
