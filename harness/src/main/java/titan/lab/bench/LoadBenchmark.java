@@ -17,7 +17,7 @@ import titan.client.TitanClient;
 /**
  * One load benchmark on a running cluster, per protocol in turn: open the clients, fill the keys if
  * the mix reads, find the maximum throughput with a closed loop, then run an open loop at each
- * fraction of that maximum; CPU of every node is sampled around each phase. The cluster is the
+ * fraction of that maximum; CPU of every node is sampled over each phase's measured part. The cluster is the
  * caller's: started before and stopped after.
  */
 public final class LoadBenchmark {
@@ -58,23 +58,51 @@ public final class LoadBenchmark {
         }
         int concurrency = settings.concurrency(protocol);
         int perClient = Math.max(1, concurrency / clients.size());
-        CpuSampler.Snapshot before = sampler.take(pids);
-        PhaseResult closed = generator(concurrency, started).closedLoop(protocol, clients, perClient);
-        closed = closed.withCpu(CpuSampler.percentOfOneCore(before, sampler.take(pids)));
+        CpuWindow cpu = new CpuWindow(sampler, pids);
+        PhaseResult closed = generator(concurrency, started, cpu).closedLoop(protocol, clients, perClient);
+        closed = closed.withCpu(cpu.percentSinceWarmup());
         List<BenchResult.OpenPhase> open = new ArrayList<>();
         for (double fraction : settings.rateFractions()) {
             double rate = Math.max(1, fraction * closed.throughput());
-            before = sampler.take(pids);
-            PhaseResult phase = generator(concurrency, started).openLoop(protocol, clients, rate);
-            open.add(new BenchResult.OpenPhase(fraction, phase.withCpu(CpuSampler.percentOfOneCore(before, sampler.take(pids)))));
+            cpu = new CpuWindow(sampler, pids);
+            PhaseResult phase = generator(concurrency, started, cpu).openLoop(protocol, clients, rate);
+            open.add(new BenchResult.OpenPhase(fraction, phase.withCpu(cpu.percentSinceWarmup())));
         }
         return new BenchResult.ProtocolResult(closed, open);
     }
 
-    private LoadGenerator generator(int maxInFlight, Instant started) {
+    /**
+     * CPU over one phase's measured part: a snapshot when the warm-up ends (the generator's interval
+     * boundary there), or at the start without a warm-up, and one when the phase returns.
+     */
+    private final class CpuWindow implements LoadGenerator.Listener {
+        private final CpuSampler sampler;
+        private final Map<String, Long> pids;
+        private CpuSampler.Snapshot start;
+
+        CpuWindow(CpuSampler sampler, Map<String, Long> pids) {
+            this.sampler = sampler;
+            this.pids = pids;
+            this.start = sampler.take(pids);
+        }
+
+        @Override
+        public void interval(String phase, double elapsedSeconds, double totalSeconds, IntervalPoint point) {
+            if (Math.abs(elapsedSeconds - settings.warmup().toNanos() / 1e9) < 1e-6) {
+                start = sampler.take(pids);
+            }
+            listener.interval(phase, elapsedSeconds, totalSeconds, point);
+        }
+
+        Map<String, Double> percentSinceWarmup() {
+            return CpuSampler.percentOfOneCore(start, sampler.take(pids));
+        }
+    }
+
+    private LoadGenerator generator(int maxInFlight, Instant started, LoadGenerator.Listener phaseListener) {
         return new LoadGenerator(clock, settings.workload(), new LoadGenerator.Settings(settings.warmup(),
                 settings.duration(), Duration.ofSeconds(1), drainMax(), maxInFlight, settings.seed(),
-                started.toEpochMilli()), listener);
+                started.toEpochMilli()), phaseListener);
     }
 
     private Duration drainMax() {

@@ -119,4 +119,23 @@ class LoadBenchmarkTest {
         Gate.print(result, base, FigureReader.read(slower), new PrintWriter(table, true));
         assertThat(table.toString()).contains("ratios.tcpToHttpMaxThroughput").contains("-50.0%");
     }
+
+    // CPU is taken over the measured part of each phase, not the warm-up: a node that is busy only
+    // during warm-ups (here: one full core in the first second of each 5-second phase) shows as idle.
+    @Test
+    void cpuExcludesTheWarmup() throws InterruptedException {
+        SimLoadClock clock = new SimLoadClock();
+        BenchSettings settings = new BenchSettings(List.of("tcp"), Duration.ofSeconds(4), Duration.ofSeconds(1),
+                16, 10, Mix.parse("writes"), List.of(0.5), 1, 1, "fake", 3, true, 1);
+        long phaseNanos = 5_000_000_000L;
+        CpuSource warmupOnly = pid -> {
+            long t = clock.nanoTime();
+            long phases = t / phaseNanos;
+            return OptionalLong.of(phases * 1_000_000_000L + Math.min(t % phaseNanos, 1_000_000_000L));
+        };
+        FakeServer server = new FakeServer(1, 1_000_000);
+        BenchResult r = new LoadBenchmark(settings, clock, (phase, elapsed, total, point) -> { })
+                .run(ENDPOINTS, Map.of("n1", 1L), warmupOnly, (p, e) -> new FakeTitanClient(clock, server, "n1"), MACHINE);
+        assertThat(r.protocols().get("tcp").closedLoop().cpuPercent().get("n1")).isLessThan(1.0);
+    }
 }
