@@ -69,6 +69,13 @@ public record GateRule(double threshold, double noiseSigmas) {
             return new Comparison(name, baseline, current, change, Verdict.NOT_GATED,
                     "the unit '" + baseline.unit() + "' says nothing about which way is better");
         }
+        if (!Double.isFinite(baseline.value())) {
+            return new Comparison(name, baseline, current, change, Verdict.NOT_GATED, "the baseline's value is not a number");
+        }
+        if (!Double.isFinite(current.value())) {
+            return new Comparison(name, baseline, current, change, Verdict.REGRESSION,
+                    "the run's value is not a number (a failed measurement)");
+        }
         double worse = better.get() == Better.HIGHER ? baseline.value() - current.value()
                 : current.value() - baseline.value();
         double size = Math.abs(worse);

@@ -103,6 +103,15 @@ class GateRuleTest {
         assertThat(onlyA.compare(base, current).passed()).isTrue();
     }
 
+    // A failed measurement (NaN) is never an improvement: it fails; a NaN baseline gates nothing.
+    @Test
+    void notANumberFailsTheRunButNotTheBaseline() {
+        assertThat(rule.compare(Figure.of("t", 100, "ops/s"), Figure.of("t", Double.NaN, "ops/s")).verdict())
+                .isEqualTo(GateRule.Verdict.REGRESSION);
+        assertThat(rule.compare(Figure.of("t", Double.NaN, "ops/s"), Figure.of("t", 100, "ops/s")).verdict())
+                .isEqualTo(GateRule.Verdict.NOT_GATED);
+    }
+
     @Test
     void unitsGiveDirections() {
         assertThat(Better.fromUnit("ops/s")).contains(Better.HIGHER);
