@@ -13,6 +13,7 @@ import picocli.CommandLine.Command;
         version = "titan-lab 0.1.0",
         description = "Correctness lab and benchmark harness for Titan, a Raft-replicated key-value store.",
         subcommands = {CommandLine.HelpCommand.class, SimCommand.class, CheckCommand.class,
+                NodeCommand.class,
                 titan.lab.gate.GateCommand.class, titan.lab.bench.BenchCommand.class, titan.lab.jmh.JmhCommand.class})
 public final class TitanLab implements Runnable {
     public static final int EXIT_VALID = 0;
