@@ -18,6 +18,9 @@ import picocli.CommandLine.Command;
                 CheckCommand.class,
                 NodeCommand.class,
                 titan.lab.serve.ServeCommand.class,
+                titan.lab.gate.GateCommand.class,
+                titan.lab.bench.BenchCommand.class,
+                titan.lab.jmh.JmhCommand.class,
         })
 public final class TitanLab implements Runnable {
     public static final int EXIT_VALID = 0;
