@@ -18,7 +18,7 @@ import java.util.Map;
 import titan.checker.edn.Keyword;
 
 /**
- * The lab's native history format: JSON Lines, one event per line.
+ * The lab's native history format: JSON Lines, one event per line (docs/history-format.md).
  * <pre>
  * {"process":0,"type":"invoke","f":"write","key":"k1","value":"3","time":1200,"node":"n2"}
  * {"process":0,"type":"ok","f":"write","key":"k1","value":"3","time":5400,"node":"n2"}

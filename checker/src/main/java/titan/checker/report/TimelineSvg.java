@@ -246,12 +246,20 @@ final class TimelineSvg {
         }
     }
 
-    /** Grid lines with the history position (line or event) every ~120 px. */
+    /**
+     * Grid lines with the history position (line or event), or the time on a timed axis, at least
+     * ~120 px apart: endpoints are evenly spaced in history order but not in time, so the spacing is
+     * measured, never assumed.
+     */
     private void axis(StringBuilder html) {
         int[] endpoints = scale.endpoints();
-        int every = (int) Math.max(1, Math.ceil(120 / scale.step()));
-        for (int i = 0; i < endpoints.length; i += every) {
+        double lastX = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < endpoints.length; i++) {
             double x = scale.x(endpoints[i]);
+            if (x - lastX < 120) {
+                continue;
+            }
+            lastX = x;
             html.append("<line class=\"grid\" x1=\"").append(num(x)).append("\" x2=\"").append(num(x))
                     .append("\" y1=\"18\" y2=\"").append(height()).append("\"/>");
             html.append("<text class=\"tick\" x=\"").append(num(x + 3)).append("\" y=\"13\">")

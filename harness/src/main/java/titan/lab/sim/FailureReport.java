@@ -23,7 +23,7 @@ import titan.sim.Simulation;
 import titan.sim.Trace;
 
 /**
- * Writes one failing seed's folder. Every artefact describes the same run, the shrunk one (the
+ * Writes one failing seed's folder (docs/sim-failures.md). Every artefact describes the same run, the shrunk one (the
  * smallest run found that fails the same way); the run the swarm found is kept beside it, named
  * {@code original-*}. Line references resolve inside the folder: {@code history.jsonl:N} in the
  * story and the page is a line of this folder's {@code history.jsonl}.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code titan-lab check}: one line per file, a summary, and the exit codes of DESIGN.md. */
+/** {@code titan-lab check}: one line per file, a summary, and the exit codes of docs/history-format.md. */
 class CheckCommandTest {
     private static final String VALID = """
             {"process":0,"type":"invoke","f":"write","key":"k1","value":"3","time":1200,"node":"n2"}

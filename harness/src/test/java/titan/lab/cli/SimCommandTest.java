@@ -14,7 +14,7 @@ import picocli.CommandLine;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-/** {@code titan-lab sim}: the summary, the report folder, failing seeds, and DESIGN.md's exit codes. */
+/** {@code titan-lab sim}: the summary, the report folder, failing seeds, and the exit codes (docs/sim-failures.md). */
 class SimCommandTest {
     @TempDir
     Path store;
