@@ -5,6 +5,8 @@ import java.util.List;
 
 import titan.sim.FaultSchedule;
 import titan.sim.SimOptions;
+import titan.sim.SimResult;
+import titan.sim.Simulation;
 
 /**
  * Makes a failing run smaller while it keeps failing the same way (the same failure kind), so that
@@ -71,42 +73,99 @@ public final class Shrinker {
     }
 
     /**
-     * The direct attempt at a small run: the one or few fault windows active around the failure
-     * (suspects), alone, moved into a short workload of tens of operations. Each candidate is a
-     * different run of the same seed, so several placements are tried; the first that fails the
-     * same way is kept, and the general rounds go on from it (or from the original, if none does).
+     * The direct attempt at a small run: the fault windows active around the failure (suspects),
+     * one at a time, in a short workload of tens of operations, started just after an operation
+     * like the ones involved in the failure was called (an append for a duplicated element, a
+     * write for a stale read). Where to place a fault is read off a fault-free run of the short
+     * workload: each component draws from its own random stream, so the run with the fault is that
+     * same run until the fault starts. The first candidate that fails the same way is kept, and the
+     * general rounds go on from it (or from the original, if none does).
      */
     private void focus(SeedOutcome failing) {
         List<FaultSchedule.Window> suspects = suspects(failing);
         if (suspects.isEmpty()) {
             return;
         }
+        java.util.Set<String> functions = involvedFunctions(failing);
         SimOptions o = failing.result().options();
-        double microsPerOp = (double) failing.result().endMicros() / Math.max(1, o.ops());
-        List<List<FaultSchedule.Window>> sets = new ArrayList<>();
-        suspects.forEach(w -> sets.add(List.of(w)));
-        if (suspects.size() > 1) {
-            sets.add(suspects);
-        }
-        for (int budget : new int[] {30, 60, 120}) {
-            if (budget >= o.ops()) {
-                break;
+        for (int budget : new int[] {40, 120}) {
+            if (budget >= o.ops() || runs >= runsMax) {
+                return;
             }
-            for (List<FaultSchedule.Window> set : sets) {
-                for (double at : new double[] {0.3, 0.6}) {
-                    if (runs >= runsMax) {
-                        return;
-                    }
-                    long first = set.stream().mapToLong(FaultSchedule.Window::startMicros).min().orElse(0);
-                    long start = Math.max(o.electionMicros() * 2, (long) (budget * microsPerOp * at));
-                    FaultSchedule placed = new FaultSchedule(set.stream().map(w -> new FaultSchedule.Window(
-                            w.startMicros() - first + start, w.durationMicros(), w.fault())).toList());
-                    if (fails(o.withOps(budget), placed)) {
-                        return;
+            SimOptions small = o.withOps(budget);
+            if (fails(small, FaultSchedule.NONE)) {
+                return;
+            }
+            List<Long> calls = new ArrayList<>();
+            runs++;
+            SimResult quiet = Simulation.of(small, FaultSchedule.NONE).run();
+            for (var e : quiet.history()) {
+                if (e.type().equals("invoke") && functions.contains(e.f()) && calls.size() < 6) {
+                    calls.add(e.timeNanos() / 1000);
+                }
+            }
+            for (FaultSchedule.Window suspect : candidates(suspects)) {
+                for (long call : calls) {
+                    for (long delay : new long[] {150, 450}) {
+                        if (runs >= runsMax) {
+                            return;
+                        }
+                        if (fails(small, new FaultSchedule(List.of(new FaultSchedule.Window(call + delay,
+                                suspect.durationMicros(), suspect.fault()))))) {
+                            return;
+                        }
                     }
                 }
             }
         }
+    }
+
+    /**
+     * The leader-aimed form of each suspect first, then the suspects themselves (a crash or pause of the leader, the leader
+     * isolated) when it is not one already: a fault on a random minority breaks a run only when it
+     * happens to hit the leader, which the shorter run need not repeat. At most three.
+     */
+    private static List<FaultSchedule.Window> candidates(List<FaultSchedule.Window> suspects) {
+        java.util.LinkedHashMap<titan.sim.Fault, FaultSchedule.Window> byFault = new java.util.LinkedHashMap<>();
+        for (FaultSchedule.Window w : suspects) {
+            titan.sim.Fault aimed = w.fault() instanceof titan.sim.Fault.Crash ? new titan.sim.Fault.Crash(titan.sim.Fault.Target.LEADER)
+                    : w.fault() instanceof titan.sim.Fault.Pause ? new titan.sim.Fault.Pause(titan.sim.Fault.Target.LEADER)
+                    : w.fault() instanceof titan.sim.Fault.Partition ? new titan.sim.Fault.Partition(
+                    titan.sim.Fault.PartitionShape.ISOLATE_LEADER) : null;
+            if (aimed != null) {
+                byFault.putIfAbsent(aimed, new FaultSchedule.Window(w.startMicros(), w.durationMicros(), aimed));
+            }
+        }
+        for (FaultSchedule.Window w : suspects) {
+            byFault.putIfAbsent(w.fault(), w);
+        }
+        return byFault.values().stream().limit(3).toList();
+    }
+
+    /** The functions of the failing operation and of those it conflicts with (all writes for a violation). */
+    private static java.util.Set<String> involvedFunctions(SeedOutcome failing) {
+        java.util.Set<String> functions = new java.util.HashSet<>();
+        var decisive = failing.check() == null ? null : failing.check().decisive().orElse(null);
+        if (decisive == null || decisive.failingOperation() == null) {
+            functions.addAll(List.of("write", "append", "cas", "delete"));
+            return functions;
+        }
+        var f = decisive.failingOperation();
+        functions.add(f.f());
+        String value = f.value() instanceof String v ? v : "";
+        for (var op : decisive.operations()) {
+            if (op.input() instanceof String in && !in.isEmpty() && value.contains(in)) {
+                functions.add(op.f());
+            }
+        }
+        // The operations that put the state in place say more than the read that saw it.
+        if (functions.size() > 1) {
+            functions.remove("read");
+        } else if (functions.equals(java.util.Set.of("read"))) {
+            functions.addAll(List.of("write", "append"));
+            functions.remove("read");
+        }
+        return functions;
     }
 
     /**
