@@ -286,20 +286,20 @@ final class TimelineSvg {
         }
         int charsFit = (int) ((Math.min(width, 900) - 8) / LABEL_CHAR_WIDTH);
         String label = label(op, charsFit - (window.isCarriedIn(op) ? 2 : 0));
-        if (charsFit >= 2) {
+        // A bar too short for its value gets the value beside it, in the gap before the lane's next
+        // bar, and then nothing cut short inside it.
+        String full = label(op, Integer.MAX_VALUE);
+        int besideChars = (int) ((nextCallX.getOrDefault(op.id(), x2 + 400) - x2 - 8) / BESIDE_CHAR_WIDTH);
+        boolean beside = !op.isUnknown() && full.length() > Math.max(0, charsFit) && besideChars >= 3;
+        if (charsFit >= 2 && !beside) {
             html.append("<text x=\"").append(num(x1 + 5)).append("\" y=\"")
                     .append(y - geometry.barTop() + geometry.textBaseline()).append("\">")
                     .append(HtmlText.show((window.isCarriedIn(op) ? "◂ " : "") + label, charsFit)).append("</text>");
         }
-        // A bar too short for its value gets the value beside it, in the gap before the lane's next bar.
-        String full = label(op, Integer.MAX_VALUE);
-        if (!op.isUnknown() && full.length() > Math.max(0, charsFit)) {
-            int besideChars = (int) ((nextCallX.getOrDefault(op.id(), x2 + 400) - x2 - 8) / BESIDE_CHAR_WIDTH);
-            if (besideChars >= 3) {
-                html.append("<text class=\"beside\" x=\"").append(num(x2 + 3)).append("\" y=\"")
-                        .append(y - geometry.barTop() + geometry.textBaseline()).append("\">")
-                        .append(HtmlText.show(full, besideChars)).append("</text>");
-            }
+        if (beside) {
+            html.append("<text class=\"beside\" x=\"").append(num(x2 + 3)).append("\" y=\"")
+                    .append(y - geometry.barTop() + geometry.textBaseline()).append("\">")
+                    .append(HtmlText.show((window.isCarriedIn(op) ? "◂ " : "") + full, besideChars)).append("</text>");
         }
         html.append("</g>");
     }

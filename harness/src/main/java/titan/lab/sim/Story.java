@@ -19,8 +19,8 @@ import titan.sim.Trace;
  * The story of a failing run, centred on the failure, in lines a person reads in half a minute.
  * <p>For a non-linearizable history: the operation that cannot be linearized (which process, key,
  * value, node, times, and its line in {@code history.jsonl}), the operations it conflicts with (the
- * last one the checker could linearize, those that wrote what it read, those running at the same
- * time), every model state at the failure with one plain sentence, then the trace's events on the
+ * last one the checker could linearize, those that wrote what it read, the last changes completed
+ * before its call, those running at the same time), every model state at the failure with one plain sentence, then the trace's events on the
  * nodes that served those operations from the first of them to the failure, each with its line in
  * {@code trace.txt}. For a broken invariant or liveness: the message and the events before the end.
  */
@@ -143,6 +143,11 @@ public final class Story {
             }
         }
         writers.stream().sorted(Comparator.comparingInt(Operation::callIndex).reversed()).limit(3).forEach(chosen::add);
+        // The last changes that completed before the failing call: real time puts them before it.
+        partition.operations().stream()
+                .filter(op -> !op.f().equals("read") && op.isOk() && op.completionIndex() >= 0
+                        && op.completionIndex() < failing.callIndex())
+                .sorted(Comparator.comparingInt(Operation::completionIndex).reversed()).limit(2).forEach(chosen::add);
         concurrent.stream().limit(CONFLICTS_MAX).forEach(chosen::add);
         chosen.remove(failing);
         return chosen.stream().limit(CONFLICTS_MAX).sorted(Comparator.comparingInt(Operation::callIndex)).toList();
@@ -163,7 +168,14 @@ public final class Story {
         }
         boolean overlaps = op.callIndex() < (failing.completionIndex() < 0 ? Integer.MAX_VALUE : failing.completionIndex())
                 && (op.completionIndex() < 0 || op.completionIndex() > failing.callIndex());
-        return overlaps ? "concurrent" : "wrote";
+        if (overlaps) {
+            return "concurrent";
+        }
+        String read = "read".equals(failing.f()) && failing.value() instanceof String s ? s : null;
+        String written = written(op);
+        boolean wrote = read != null && written != null && !written.isEmpty()
+                && (op.f().equals("append") ? read.contains(written) : read.startsWith(written));
+        return wrote ? "wrote" : "before";
     }
 
     /** {@code p3 read k0 "260a239;" ok  on n4, 12.345-13.102 ms  (history.jsonl:944)} */
