@@ -83,17 +83,20 @@ public final class FailureReport {
                 throw new IOException("cannot re-read the shrunk history for its explanation: " + e.getMessage(), e);
             }
         }
-        List<String> story = new java.util.ArrayList<>(Story.of(outcome, history));
+        List<String> core = Story.of(outcome, history);
+        List<String> story = new java.util.ArrayList<>(core);
         story.add("fault windows of the shrunk run (start to end, simulated time):");
         if (shrunk.schedule().windows().isEmpty()) {
             story.add("  none");
         }
-        shrunk.schedule().windows().forEach(w -> story.add("  " + FaultScheduleJson.describe(w)));
+        shrunk.schedule().windows().stream()
+                .sorted(java.util.Comparator.comparingLong(titan.sim.FaultSchedule.Window::startMicros))
+                .forEach(w -> story.add("  " + FaultScheduleJson.describe(w)));
         if (history != null && outcome.check().decisive().isPresent()) {
             HtmlReport.write(outcome.check(), history, HtmlReport.Options.defaults().withModel(new KvModel())
                     .withTimeAxis(HtmlReport.TimeAxis.TIME), folder.resolve("explanation.html"));
         } else {
-            Files.writeString(folder.resolve("explanation.html"), ViolationPage.render(seed, outcome, story,
+            Files.writeString(folder.resolve("explanation.html"), ViolationPage.render(seed, outcome, core.subList(1, core.size()),
                     shrunk.schedule(), replay));
         }
         StringBuilder failure = new StringBuilder();

@@ -42,7 +42,8 @@ public final class Story {
             return nonLinearizable(outcome, history, outcome.check().decisive().get());
         }
         List<String> lines = new ArrayList<>();
-        lines.add(outcome.failureKind() + ": " + firstLine(outcome.message()));
+        String message = firstLine(outcome.message());
+        lines.add(message.startsWith(outcome.failureKind()) ? message : outcome.failureKind() + ": " + message);
         List<Trace.Line> trace = run.trace();
         List<Integer> shown = new ArrayList<>();
         for (int i = trace.size() - 1; i >= 0 && shown.size() < EVENTS_MAX; i--) {

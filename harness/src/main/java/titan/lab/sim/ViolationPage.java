@@ -32,7 +32,8 @@ final class ViolationPage {
         if (schedule.windows().isEmpty()) {
             html.append("none: the run fails without any fault");
         }
-        schedule.windows().forEach(w -> html.append(escape(FaultScheduleJson.describe(w))).append('\n'));
+        schedule.windows().stream().sorted(java.util.Comparator.comparingLong(FaultSchedule.Window::startMicros))
+                .forEach(w -> html.append(escape(FaultScheduleJson.describe(w))).append('\n'));
         html.append("</pre></section>\n<section><h2>Events before the failure</h2><p>Simulated time, node, event; ")
                 .append("the number on the left is the line in <code>trace.txt</code>, which also has every message.")
                 .append("</p><pre>");
