@@ -26,14 +26,22 @@ final class TimelineScale {
     private final double step;
     /** The x of each endpoint. */
     private final double[] xs;
+    /** For a timed scale: each endpoint's time, the pixels per nanosecond, and any event's time; else null. */
+    private final long[] times;
+    private final double perNano;
+    private final java.util.function.IntToLongFunction eventTime;
 
     private TimelineScale(int[] endpoints, double step) {
-        this(endpoints, step, null);
+        this(endpoints, step, null, null, 0, null);
     }
 
-    private TimelineScale(int[] endpoints, double step, double[] xs) {
+    private TimelineScale(int[] endpoints, double step, double[] xs, long[] times, double perNano,
+                          java.util.function.IntToLongFunction eventTime) {
         this.endpoints = endpoints;
         this.step = step;
+        this.times = times;
+        this.perNano = perNano;
+        this.eventTime = eventTime;
         if (xs == null) {
             xs = new double[endpoints.length];
             for (int i = 0; i < xs.length; i++) {
@@ -53,7 +61,7 @@ final class TimelineScale {
      * A scale proportional to the events' times (see {@link #hasTimes}), the typical bar about as
      * wide as in history order; events at one time keep their history order, a few pixels apart.
      */
-    TimelineScale timed(List<Operation> operations) {
+    TimelineScale timed(List<Operation> operations, java.util.function.IntToLongFunction eventTime) {
         long[] times = new long[endpoints.length];
         java.util.Map<Integer, Long> timeOf = new java.util.HashMap<>();
         for (Operation op : operations) {
@@ -80,7 +88,7 @@ final class TimelineScale {
         }
         double averageStep = positions.length < 2 ? step
                 : (positions[positions.length - 1] - positions[0]) / (positions.length - 1);
-        return new TimelineScale(endpoints, Math.max(2, averageStep), positions);
+        return new TimelineScale(endpoints, Math.max(2, averageStep), positions, times, perNano, eventTime);
     }
 
     /** A scale for {@code window}'s operations; the first {@code carriedIn} were called before it. */
@@ -119,6 +127,20 @@ final class TimelineScale {
         int after = -found - 1;
         if (xs.length == 0) {
             return PAD_LEFT;
+        }
+        long t = times == null ? -1 : eventTime.applyAsLong(eventIndex);
+        if (t >= 0) {
+            // On a timed axis an event between two endpoints (a nemesis event) goes where its time is.
+            if (after == 0) {
+                return Math.max(0, xs[0] - (times[0] - t) * perNano);
+            }
+            if (after == xs.length) {
+                return xs[xs.length - 1] + Math.max(0, t - times[times.length - 1]) * perNano;
+            }
+            long t0 = times[after - 1];
+            long t1 = times[after];
+            double share = t1 > t0 ? Math.max(0, Math.min(1, (double) (t - t0) / (t1 - t0))) : 0.5;
+            return xs[after - 1] + share * (xs[after] - xs[after - 1]);
         }
         if (after == 0) {
             return xs[0] - step / 2;

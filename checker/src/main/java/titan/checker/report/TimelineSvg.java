@@ -66,7 +66,7 @@ final class TimelineSvg {
         this.faults = faults;
         this.timed = timed;
         TimelineScale ordered = TimelineScale.of(window.operations(), window.carriedIn());
-        this.scale = timed ? ordered.timed(window.operations()) : ordered;
+        this.scale = timed ? ordered.timed(window.operations(), i -> history.events().get(i).timeNanos()) : ordered;
         // Lanes in order of each process's first drawn call: operations close in time land in
         // lanes close together. In a key of a kv history each of fifty processes may have only an
         // operation or two, and ordering by process id would scatter them over the whole height.

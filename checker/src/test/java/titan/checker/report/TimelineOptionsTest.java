@@ -84,4 +84,21 @@ class TimelineOptionsTest {
     void aValueTooLongForItsBarIsPrintedBesideIt() {
         assertThat(page(HtmlReport.Options.defaults())).containsPattern("<text class=\"beside\"[^>]*>write (&quot;|\")a-long");
     }
+
+    // On a time axis a fault that starts and stops while one operation runs is drawn where its
+    // times are, as wide as it lasted; in history order it has no width of its own there.
+    @Test
+    void aTimedAxisPlacesFaultsByTheirTimes() {
+        History history = History.of(
+                Event.invoke(0, "write", "a", "1", 0), nemesis("start-pause-leader", 5_000_000),
+                nemesis("stop-pause-leader", 10_000_000), Event.complete(0, EventType.OK, "write", "a", "1", 20_000_000),
+                Event.invoke(1, "read", "a", null, 21_000_000), Event.complete(1, EventType.OK, "read", "a", "2", 22_000_000));
+        CheckResult result = Linearizability.check(new KvModel(), history);
+        String html = HtmlReport.render(result, history, HtmlReport.Options.defaults()
+                .withTimeAxis(HtmlReport.TimeAxis.TIME));
+        Matcher m = Pattern.compile("<g class=\"fault\"><title>[^<]*</title><rect x=\"([0-9.]+)\" y=\"20\" width=\"([0-9.]+)\"")
+                .matcher(html);
+        assertThat(m.find()).as(html).isTrue();
+        assertThat(Double.parseDouble(m.group(2))).isGreaterThan(10);
+    }
 }
