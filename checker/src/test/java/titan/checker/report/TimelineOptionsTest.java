@@ -101,4 +101,24 @@ class TimelineOptionsTest {
         assertThat(m.find()).as(html).isTrue();
         assertThat(Double.parseDouble(m.group(2))).isGreaterThan(10);
     }
+
+    // A window of five operations around a failure that comes long after the order found stops:
+    // the last operation of the order (the only write) is still drawn, carried in at the left edge.
+    @Test
+    void theLastLinearizedOperationStaysInView() {
+        List<Event> events = new ArrayList<>();
+        events.add(Event.invoke(0, "write", "a", "1", 0));
+        events.add(Event.complete(0, EventType.OK, "write", "a", "1", 1));
+        for (int p = 1; p <= 12; p++) {
+            events.add(Event.invoke(p, "cas", "a", List.of("7", "8"), 10L * p));
+            events.add(Event.complete(p, EventType.INFO, "cas", "a", List.of("7", "8"), 10L * p + 1));
+        }
+        events.add(Event.invoke(20, "read", "a", null, 500));
+        events.add(Event.complete(20, EventType.OK, "read", "a", "x", 501));
+        History history = History.of(events);
+        CheckResult result = Linearizability.check(new KvModel(), history);
+        assertThat(result.decisive().orElseThrow().linearization()).containsExactly(0);
+        String html = HtmlReport.render(result, history, HtmlReport.Options.defaults().withOperationsShownMax(5));
+        assertThat(html).containsPattern(">◂ write (&quot;|\")1");
+    }
 }
