@@ -8,7 +8,7 @@ import java.time.ZonedDateTime;
 import java.time.format.DateTimeFormatter;
 
 /**
- * The results store (results/README.md): each run writes
+ * The results store (DESIGN.md, "Store and reports"): each run writes
  * {@code results/runs/<test-name>/<timestamp>/}, and {@code latest} beside the timestamps points at
  * the newest. Run output is git-ignored; only baselines and small samples are committed.
  */
