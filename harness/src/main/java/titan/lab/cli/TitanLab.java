@@ -4,8 +4,8 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code titan-lab} command line. Exit codes follow DESIGN.md: 0 valid, 1 invalid, 2 unknown,
- * 254 bad arguments, 255 internal error.
+ * The {@code titan-lab} command line. Exit codes, the same for every command: 0 valid, 1 invalid,
+ * 2 unknown, 254 bad arguments, 255 internal error (a mix of files: docs/history-format.md).
  */
 @Command(
         name = "titan-lab",
