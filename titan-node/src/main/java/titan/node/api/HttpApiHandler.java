@@ -438,6 +438,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** Percent-decodes a key (RFC 3986; '+' is a plus) and checks it is 1..1024 bytes of strict UTF-8. */
     static String decodeKey(String raw) {
+        if (isPlainAscii(raw)) {
+            return raw; // the common case: nothing to decode, and ASCII is valid UTF-8 byte for byte
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -467,6 +470,19 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             throw new IllegalArgumentException("the key is not valid UTF-8");
         }
         return text;
+    }
+
+    private static boolean isPlainAscii(String raw) {
+        if (raw.isEmpty() || raw.length() > Keys.KEY_BYTES_MAX) {
+            return false;
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long positive(String text, String header) {
