@@ -42,7 +42,7 @@ import titan.node.kv.Keys;
  * client works; one request at a time per connection is the common case). Answers arrive on the
  * node's thread and are handled by one task on the event loop, which writes every ready response
  * and flushes once. At {@code inFlightMax} unanswered requests or an unwritable channel the handler
- * stops reading. Not thread-safe apart from the answer queue: one per channel.
+ * stops reading, and the {@link InboundGate} holds bytes already read until half are answered. Not thread-safe apart from the answer queue: one per channel.
  */
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String CLIENT_ID = "Titan-Client-Id";
@@ -82,10 +82,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Queue<Answer> answers = PlatformDependent.newMpscQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ChannelHandlerContext ctx;
+    private final InboundGate gate;
     private boolean closing;
+    private boolean paused;
 
-    HttpApiHandler(KvService service, ApiLimits limits, RequestMetrics metrics, Supplier<String> scrape) {
+    HttpApiHandler(KvService service, ApiLimits limits, RequestMetrics metrics, Supplier<String> scrape,
+                   InboundGate gate) {
         super(FullHttpRequest.class);
+        this.gate = gate;
         this.service = service;
         this.limits = limits;
         this.metrics = metrics;
@@ -402,12 +406,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         var config = ctx.channel().config();
         if (closing) {
             config.setAutoRead(false);
-        } else if (config.isAutoRead()) {
+            gate.pause();
+        } else if (!paused) {
             if (slots.size() >= limits.inFlightMax() || !ctx.channel().isWritable()) {
+                paused = true;
                 config.setAutoRead(false);
+                gate.pause();
             }
         } else if (slots.size() <= limits.inFlightMax() / 2 && ctx.channel().isWritable()) {
+            paused = false;
             config.setAutoRead(true);
+            gate.resume();
         }
     }
 
