@@ -110,6 +110,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             slot.close = true;
             closing = true;
             scheduleDrain();
+            updateAutoRead();
             return;
         }
         super.channelRead(ctx, msg);
