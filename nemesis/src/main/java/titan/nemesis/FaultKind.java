@@ -1,0 +1,106 @@
+package titan.nemesis;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The kinds of fault a real-runtime schedule draws from ({@code --nemesis partition,kill}), and how
+ * one concrete {@link Fault} of a kind is drawn. The simulator keeps its own list of kinds in
+ * {@code titan.sim.FaultSchedule} over the same {@link Fault} records.
+ */
+public enum FaultKind {
+    /** Partitions of every shape: random halves, isolate one, isolate the leader, ring, bridge, one-way. */
+    PARTITION("partition"),
+    /** Kill (SIGKILL) one node, the leader, a minority, a majority or all, and restart them. */
+    KILL("kill"),
+    /** Pause (SIGSTOP) one node, the leader, a minority or a majority, and resume them. */
+    PAUSE("pause"),
+    /** Slow links (delay with jitter) and flaky links (connections dropped). */
+    LINKS("links"),
+    /** Links throttled to a few KiB/s. */
+    THROTTLE("throttle"),
+    /** One node's clock runs fast or slow (through the node's admin endpoint). */
+    CLOCK("clock"),
+    /** A stopped node's WAL tail truncated or corrupted; never part of "all" (see {@link Fault.WalDamage}). */
+    WAL("wal");
+
+    private final String flag;
+
+    FaultKind(String flag) {
+        this.flag = flag;
+    }
+
+    public String flag() {
+        return flag;
+    }
+
+    /**
+     * Parses {@code partition,kill}; {@code none} or blank is no fault, {@code all} every kind but
+     * {@link #WAL}. Synonyms: {@code crash} for kill, {@code slow}/{@code flaky} for links.
+     *
+     * @throws IllegalArgumentException naming the unknown kind and the known ones
+     */
+    public static Set<FaultKind> parseList(String text) {
+        EnumSet<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        if (text == null || text.isBlank() || text.trim().equals("none")) {
+            return kinds;
+        }
+        for (String part : text.split(",")) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            switch (p) {
+                case "all" -> kinds.addAll(EnumSet.complementOf(EnumSet.of(WAL)));
+                case "partition" -> kinds.add(PARTITION);
+                case "kill", "crash" -> kinds.add(KILL);
+                case "pause" -> kinds.add(PAUSE);
+                case "links", "slow", "flaky" -> kinds.add(LINKS);
+                case "throttle" -> kinds.add(THROTTLE);
+                case "clock", "clock-skew" -> kinds.add(CLOCK);
+                case "wal" -> kinds.add(WAL);
+                default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim()
+                        + "'; known: partition, kill, pause, links, throttle, clock, wal, all, none");
+            }
+        }
+        return kinds;
+    }
+
+    /** The fewest nodes a fault of this kind needs. */
+    public int nodesMin() {
+        return switch (this) {
+            case PARTITION, LINKS, THROTTLE -> 2;
+            default -> 1;
+        };
+    }
+
+    /** Draws one concrete fault of this kind for a cluster of {@code nodes}. */
+    public Fault draw(RandomGenerator random, int nodes) {
+        return switch (this) {
+            case PARTITION -> new Fault.Partition(pick(partitionShapes(nodes), random));
+            case KILL -> new Fault.Crash(pick(Fault.Target.values(), random));
+            case PAUSE -> new Fault.Pause(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                    Fault.Target.MINORITY, Fault.Target.MAJORITY}, random));
+            case LINKS -> random.nextBoolean()
+                    // slow: 5-50 ms delay with exponential jitter of a few ms, nothing lost
+                    ? new Fault.Links(new NetworkFaults(0, 0, (5 + random.nextInt(46)) * 1000L,
+                            (1 + random.nextInt(10)) * 1000L))
+                    // flaky: each chunk of peer traffic drops its connection with a small probability
+                    : new Fault.Links(new NetworkFaults(0.01 + random.nextDouble() * 0.09, 0, 1000, 1000));
+            case THROTTLE -> new Fault.Throttle(1024L * (4 + random.nextInt(60)));
+            case CLOCK -> new Fault.ClockSkew(random.nextBoolean() ? 0.5 + random.nextDouble() * 0.4
+                    : 1.5 + random.nextDouble() * 2.5);
+            case WAL -> new Fault.WalDamage(Fault.Target.ONE,
+                    random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
+        };
+    }
+
+    private static Fault.PartitionShape[] partitionShapes(int nodes) {
+        return nodes >= 3 ? Fault.PartitionShape.values() : new Fault.PartitionShape[] {
+            Fault.PartitionShape.HALVES, Fault.PartitionShape.ISOLATE_ONE, Fault.PartitionShape.ISOLATE_LEADER,
+            Fault.PartitionShape.ONE_WAY};
+    }
+
+    private static <T> T pick(T[] options, RandomGenerator random) {
+        return options[random.nextInt(options.length)];
+    }
+}
