@@ -1,0 +1,301 @@
+package titan.lab.test;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.ZonedDateTime;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.SplittableRandom;
+
+import titan.checker.CheckOptions;
+import titan.checker.CheckResult;
+import titan.checker.Linearizability;
+import titan.checker.Verdict;
+import titan.checker.history.History;
+import titan.checker.history.JsonLinesFormat;
+import titan.checker.history.Operation;
+import titan.checker.model.KvModel;
+import titan.checker.set.SetChecker;
+import titan.checker.set.SetResult;
+import titan.client.TitanClient;
+import titan.lab.nemesis.FaultInjector;
+import titan.lab.nemesis.NemesisRunner;
+import titan.lab.runtime.ClusterProbe;
+import titan.lab.runtime.ClusterRuntime;
+import titan.lab.runtime.LocalRuntime;
+import titan.lab.workload.Clients;
+import titan.lab.workload.HistoryRecorder;
+import titan.lab.workload.Workload;
+import titan.lab.workload.WorkloadRunner;
+import titan.lab.store.RunStore;
+import titan.nemesis.FaultKind;
+import titan.nemesis.NemesisSchedule;
+
+/**
+ * One lab test against a real cluster, in Jepsen's phases (DESIGN.md, "Workloads and clients"):
+ * set up, workload with the nemesis under the time limit, heal, recover (a leader again), final
+ * reads, collect logs, check; then the run folder: {@code test.json}, {@code history.jsonl},
+ * {@code results.json}, {@code nodes/}. The history is checked as recorded in memory; the file is
+ * written from the same objects.
+ */
+public final class TestRunner {
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    private static final Duration RECOVERY_TIMEOUT = Duration.ofSeconds(30);
+    private static final Duration FINAL_READS_TIMEOUT = Duration.ofSeconds(30);
+
+    private final RunStore store;
+    private final Path storeRoot;
+    private final PrintStream out;
+
+    /** What a test found, and where it wrote it. */
+    public record Outcome(Verdict verdict, Path runDir, String explanation, Map<String, Object> stats) {}
+
+    public TestRunner(Path storeRoot, PrintStream out) {
+        this.storeRoot = storeRoot;
+        this.store = new RunStore(storeRoot);
+        this.out = out;
+    }
+
+    /**
+     * Runs {@code config}.
+     *
+     * @throws IllegalArgumentException for options that cannot work (before anything starts)
+     * @throws IOException              when the run folder cannot be written
+     */
+    public Outcome run(TestConfig config, String gitCommit) throws IOException, InterruptedException {
+        Workload workload = Workload.named(config.workload(), config.keys());
+        Set<FaultKind> kinds = FaultKind.parseList(String.join(",", config.nemesis()));
+        SplittableRandom seeds = new SplittableRandom(config.seed());
+        NemesisSchedule schedule = NemesisSchedule.periodic(kinds, config.nemesisInterval(), config.timeLimit(),
+                config.nodes(), seeds.nextLong());
+        if (!config.runtime().equals("local")) {
+            throw new IllegalArgumentException("runtime '" + config.runtime() + "' is not available for test yet; known: local");
+        }
+        ZonedDateTime started = ZonedDateTime.now();
+        long startNanos = System.nanoTime();
+        Path runDir = store.newRun(config.name(), started);
+        writeTestJson(runDir, config, gitCommit, started, schedule);
+        out.println("titan-lab test: " + config.name() + " -> " + runDir);
+
+        HistoryRecorder recorder = new HistoryRecorder();
+        LocalRuntime.Options options = LocalRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"),
+                storeRoot.resolve(".local-nodes.pids"), config.unsafe(), seeds.nextLong());
+        String phase = "set up";
+        try (ClusterRuntime runtime = new LocalRuntime(options)) {
+            phase("set up: starting " + config.nodes() + " nodes");
+            runtime.startAll();
+            ClusterProbe probe = new ClusterProbe(runtime.endpoints());
+            Optional<String> leader = awaitLeader(probe, RECOVERY_TIMEOUT);
+            if (leader.isEmpty()) {
+                throw new IllegalStateException("no leader within " + RECOVERY_TIMEOUT.toSeconds() + " s of starting");
+            }
+            phase("leader " + leader.get());
+            try (TitanClient client = Clients.open(config.protocol(), runtime.endpoints())) {
+                WorkloadRunner runner = new WorkloadRunner(workload, client, recorder, config.concurrency(),
+                        config.rate(), config.operationTimeout(), seeds.nextLong());
+                NemesisRunner nemesis = new NemesisRunner(runtime, schedule,
+                        new FaultInjector(runtime, probe::leader, seeds.nextLong()), recorder, out);
+                phase = "workload";
+                phase("workload " + workload.name() + " for " + config.timeLimit().toSeconds() + " s, nemesis "
+                        + (kinds.isEmpty() ? "none" : String.join(",", config.nemesis())) + " ("
+                        + schedule.windows().size() + " windows)");
+                nemesis.start();
+                try {
+                    runner.run(config.timeLimit());
+                } finally {
+                    phase = "heal";
+                    phase("heal (" + nemesis.faultsStarted() + " faults started)");
+                    nemesis.stopAndHealAll();
+                }
+                phase = "recover";
+                Optional<String> recovered = awaitLeader(probe, RECOVERY_TIMEOUT);
+                phase("recover: " + recovered.map(l -> "leader " + l).orElse("no leader within "
+                        + RECOVERY_TIMEOUT.toSeconds() + " s")); // final reads then record fail/info
+                phase = "final reads";
+                runner.finalReads(FINAL_READS_TIMEOUT);
+            }
+            phase = "collect logs";
+            runtime.collectLogs(runDir);
+        } catch (RuntimeException e) {
+            // The cluster failed the lab (a node would not start, ...): keep what was recorded.
+            out.println("titan-lab test: " + phase + " failed: " + e.getMessage());
+            return finish(runDir, config, recorder, startNanos, Optional.of(phase + " failed: " + e.getMessage()));
+        }
+        return finish(runDir, config, recorder, startNanos, Optional.empty());
+    }
+
+    private Outcome finish(Path runDir, TestConfig config, HistoryRecorder recorder, long startNanos,
+                           Optional<String> failure) throws IOException {
+        phase("check");
+        History history = recorder.history();
+        try (Writer w = Files.newBufferedWriter(runDir.resolve("history.jsonl"), StandardCharsets.UTF_8)) {
+            JsonLinesFormat.write(history, w);
+        }
+        Map<String, Object> stats = stats(history);
+        Map<String, Object> checkers = new LinkedHashMap<>();
+        Verdict verdict;
+        String explanation;
+        if (Workload.named(config.workload(), config.keys()).checker().equals("set")) {
+            SetResult r = SetChecker.check(history);
+            verdict = r.verdict();
+            explanation = r.summary();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("verdict", wire(r.verdict()));
+            c.put("explanation", explanation);
+            c.put("attempted", r.attempted());
+            c.put("acknowledged", r.acknowledged());
+            c.put("lost", r.lost());
+            c.put("unexpected", r.unexpected());
+            c.put("duplicated", r.duplicated());
+            c.put("recovered", r.recovered());
+            checkers.put("set", c);
+        } else {
+            CheckResult r = Linearizability.check(new KvModel(), history,
+                    CheckOptions.defaults().withTimeout(config.checkTimeout()));
+            verdict = r.verdict();
+            explanation = r.explanation();
+            Map<String, Object> c = new LinkedHashMap<>();
+            c.put("verdict", wire(r.verdict()));
+            c.put("model", r.model());
+            c.put("explanation", explanation);
+            c.put("operations", r.operationCount());
+            c.put("partitions", r.partitions().size());
+            c.put("elapsedMs", r.elapsedNanos() / 1_000_000);
+            r.decisive().ifPresent(p -> c.put("partition", p.name()));
+            checkers.put("linearizable", c);
+        }
+        long ok = ((Number) stats.get("ok")).longValue();
+        if (verdict == Verdict.VALID && ok == 0) {
+            verdict = Verdict.UNKNOWN; // nothing succeeded: the history proves nothing
+            explanation = "no operation succeeded";
+        }
+        if (verdict == Verdict.VALID && failure.isPresent()) {
+            verdict = Verdict.UNKNOWN; // the lab did not finish its phases
+            explanation = failure.get();
+        }
+        Map<String, Object> results = new LinkedHashMap<>();
+        results.put("verdict", wire(verdict));
+        results.put("explanation", explanation);
+        failure.ifPresent(f -> results.put("labError", f));
+        results.put("checkers", checkers);
+        results.put("stats", stats);
+        results.put("durationMs", (System.nanoTime() - startNanos) / 1_000_000);
+        JSON.writeValue(runDir.resolve("results.json").toFile(), results);
+        writeReport(runDir);
+        out.println("titan-lab test: " + wire(verdict).toUpperCase() + " — " + explanation);
+        out.println("titan-lab test: " + stats.get("ops") + " operations (" + ok + " ok, " + stats.get("fail") + " fail, "
+                + stats.get("info") + " info), " + history.events().stream().filter(e -> e.isNemesis()).count() / 2
+                + " faults; run folder " + runDir);
+        return new Outcome(verdict, runDir, explanation, stats);
+    }
+
+    /**
+     * REPORT-HOOK: the report writer (titan.lab.report, built by another engineer) renders
+     * report.html from the run folder. Until it is merged, the run folder has everything it needs and
+     * no report.html is written here.
+     */
+    private void writeReport(Path runDir) {
+        // REPORT-HOOK: call titan.lab.report's writer on runDir here once it exists.
+    }
+
+    private static Map<String, Object> stats(History history) {
+        long ok = 0;
+        long fail = 0;
+        long info = 0;
+        Map<String, Map<String, Long>> byF = new LinkedHashMap<>();
+        for (Operation op : history.operations()) {
+            String outcome = switch (op.outcome()) {
+                case OK -> "ok";
+                case FAIL -> "fail";
+                case UNKNOWN -> "info";
+            };
+            switch (op.outcome()) {
+                case OK -> ok++;
+                case FAIL -> fail++;
+                case UNKNOWN -> info++;
+            }
+            byF.computeIfAbsent(op.f(), f -> new LinkedHashMap<>()).merge(outcome, 1L, Long::sum);
+        }
+        Map<String, Object> stats = new LinkedHashMap<>();
+        stats.put("ops", history.operations().size());
+        stats.put("ok", ok);
+        stats.put("fail", fail);
+        stats.put("info", info);
+        stats.put("byF", byF);
+        return stats;
+    }
+
+    private static String wire(Verdict v) {
+        return v.name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    private void writeTestJson(Path runDir, TestConfig config, String gitCommit, ZonedDateTime started,
+                               NemesisSchedule schedule) throws IOException {
+        ObjectNode json = JSON.createObjectNode();
+        json.put("name", config.name());
+        json.put("runtime", config.runtime());
+        json.put("nodes", config.nodes());
+        json.put("workload", config.workload());
+        json.put("keys", config.keys());
+        json.putPOJO("nemesis", config.nemesis());
+        json.put("nemesisIntervalMs", config.nemesisInterval().toMillis());
+        json.put("timeLimitMs", config.timeLimit().toMillis());
+        json.put("concurrency", config.concurrency());
+        json.put("rate", config.rate());
+        json.put("protocol", config.protocol());
+        json.put("seed", config.seed());
+        json.putPOJO("unsafe", config.unsafe());
+        json.put("operationTimeoutMs", config.operationTimeout().toMillis());
+        json.put("checkTimeoutMs", config.checkTimeout().toMillis());
+        json.put("gitCommit", gitCommit);
+        json.put("startTime", started.toOffsetDateTime().toString());
+        var windows = json.putArray("schedule");
+        for (NemesisSchedule.Window w : schedule.windows()) {
+            windows.addObject().put("startMs", w.startMillis()).put("durationMs", w.durationMillis())
+                    .put("fault", w.fault().name());
+        }
+        json.put("replay", replay(config));
+        JSON.writeValue(runDir.resolve("test.json").toFile(), json);
+    }
+
+    /** The command that runs this test again. */
+    static String replay(TestConfig c) {
+        StringBuilder b = new StringBuilder("./titan-lab test --runtime ").append(c.runtime())
+                .append(" --nodes ").append(c.nodes()).append(" --workload ").append(c.workload())
+                .append(" --nemesis ").append(c.nemesis().isEmpty() ? "none" : String.join(",", c.nemesis()))
+                .append(" --nemesis-interval ").append(c.nemesisInterval().toMillis()).append("ms")
+                .append(" --time-limit ").append(c.timeLimit().toMillis()).append("ms")
+                .append(" --concurrency ").append(c.concurrency()).append(" --rate ").append(c.rate())
+                .append(" --protocol ").append(c.protocol()).append(" --seed ").append(c.seed())
+                .append(" --name ").append(c.name());
+        if (!c.unsafe().isEmpty()) {
+            b.append(" --unsafe ").append(String.join(",", c.unsafe()));
+        }
+        return b.toString();
+    }
+
+    private static Optional<String> awaitLeader(ClusterProbe probe, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Optional<String> leader = probe.leader();
+            if (leader.isPresent() || System.nanoTime() > deadline) {
+                return leader;
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    private void phase(String text) {
+        out.println("titan-lab test: " + text);
+    }
+}
