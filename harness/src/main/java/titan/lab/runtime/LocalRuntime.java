@@ -41,7 +41,8 @@ import titan.nemesis.Plans;
  * nodes of an earlier one that is gone.
  */
 public final class LocalRuntime implements ClusterRuntime {
-    private static final String MAIN_CLASS = "titan.node.server.NodeMain";
+    /** The node's main class (contract: the node's command line). */
+    public static final String NODE_MAIN = "titan.node.server.NodeMain";
 
     /**
      * @param nodes        how many nodes ({@code n1..nN})
@@ -51,11 +52,13 @@ public final class LocalRuntime implements ClusterRuntime {
      * @param clusterId    the node's {@code --cluster-id}
      * @param javaOptions  JVM options of every node, e.g. {@code -Xmx256m}
      * @param classPath    the class path holding NodeMain; the lab's own by default
+     * @param mainClass    the node's main class, {@link #NODE_MAIN} (tests start a stand-in)
      * @param readyTimeout how long a node may take to print its ready line
      * @param seed         seeds the proxies' delay jitter and drops
      */
     public record Options(int nodes, Path nodesDir, Path pidFile, List<String> unsafe, String clusterId,
-                          List<String> javaOptions, String classPath, Duration readyTimeout, long seed) {
+                          List<String> javaOptions, String classPath, String mainClass, Duration readyTimeout,
+                          long seed) {
         public Options {
             unsafe = List.copyOf(unsafe);
             javaOptions = List.copyOf(javaOptions);
@@ -67,7 +70,7 @@ public final class LocalRuntime implements ClusterRuntime {
         public static Options defaults(int nodes, Path nodesDir, Path pidFile, List<String> unsafe, long seed) {
             return new Options(nodes, nodesDir, pidFile, unsafe, "titan",
                     List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                    System.getProperty("java.class.path"), Duration.ofSeconds(30), seed);
+                    System.getProperty("java.class.path"), NODE_MAIN, Duration.ofSeconds(30), seed);
         }
     }
 
@@ -89,7 +92,7 @@ public final class LocalRuntime implements ClusterRuntime {
         this.options = options;
         this.pids = options.pidFile() == null ? null : new PidFile(options.pidFile());
         if (pids != null) {
-            pids.reapOrphans(MAIN_CLASS);
+            pids.reapOrphans(options.mainClass());
         }
         try {
             for (int i = 1; i <= options.nodes(); i++) {
@@ -174,7 +177,7 @@ public final class LocalRuntime implements ClusterRuntime {
         List<String> cmd = new ArrayList<>();
         cmd.add(java);
         cmd.addAll(options.javaOptions());
-        cmd.addAll(List.of("-cp", options.classPath(), MAIN_CLASS));
+        cmd.addAll(List.of("-cp", options.classPath(), options.mainClass()));
         Ports own = ports.get(node);
         List<String> peers = new ArrayList<>();
         for (String other : ids) {

@@ -44,12 +44,24 @@ final class PidFile {
                 continue;
             }
             Optional<ProcessHandle> handle = ProcessHandle.of(node);
-            if (handle.isPresent() && handle.get().isAlive()
-                    && handle.get().info().commandLine().map(c -> c.contains(mainClass)).orElse(false)) {
+            if (handle.isPresent() && handle.get().isAlive() && commandLine(handle.get()).contains(mainClass)) {
                 handle.get().destroyForcibly();
             }
         }
         write(keep);
+    }
+
+    /** The process's whole command line: /proc where there is one (ProcessHandle may leave out arguments). */
+    private static String commandLine(ProcessHandle handle) {
+        Path proc = Path.of("/proc", Long.toString(handle.pid()), "cmdline");
+        try {
+            if (Files.exists(proc)) {
+                return new String(Files.readAllBytes(proc), StandardCharsets.UTF_8).replace('\0', ' ');
+            }
+        } catch (IOException e) {
+            // fall back to what the JDK knows
+        }
+        return handle.info().commandLine().orElse("");
     }
 
     synchronized void add(long nodePid) {
