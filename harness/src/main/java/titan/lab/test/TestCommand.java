@@ -27,7 +27,8 @@ import titan.node.UnsafeSwitch;
 public final class TestCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
-    @Option(names = "--runtime", defaultValue = "local", description = "local (default)")
+    @Option(names = "--runtime", defaultValue = "local",
+            description = "local (default: child processes) or sim (one seed of the deterministic simulator)")
     String runtime;
 
     @Option(names = "--nodes", defaultValue = "3", description = "cluster size (default 3)")
@@ -105,9 +106,9 @@ public final class TestCommand implements Callable<Integer> {
 
     /** Builds and validates the configuration; every problem is one line in an IllegalArgumentException. */
     TestConfig config() {
-        if (!runtime.equals("local")) {
-            throw new IllegalArgumentException("unknown runtime '" + runtime + "'; known: local (docker and sim are not"
-                    + " wired to test yet)");
+        if (!runtime.equals("local") && !runtime.equals("sim")) {
+            throw new IllegalArgumentException("unknown runtime '" + runtime + "'; known: local, sim (docker is not"
+                    + " built yet)");
         }
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("--nodes must be 1 to 9, not " + nodes);
@@ -123,7 +124,14 @@ public final class TestCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--rate must be 0 (unlimited) or positive, not " + rate);
         }
         var kinds = FaultKind.parseList(nemesis);
-        NemesisSchedule.validate(kinds, nemesisInterval, timeLimit, nodes);
+        // The simulator times its faults itself: the interval applies to real runtimes only.
+        NemesisSchedule.validate(kinds, runtime.equals("sim") ? Duration.ZERO : nemesisInterval, timeLimit, nodes);
+        if (runtime.equals("sim")) {
+            if (!workload.equalsIgnoreCase("kv")) {
+                throw new IllegalArgumentException("the sim runtime runs the kv workload only, not " + workload);
+            }
+            SimRuntimeTest.simKinds(kinds.stream().map(FaultKind::flag).toList());
+        }
         List<String> switches = UnsafeSwitch.parseList(unsafe).stream().map(UnsafeSwitch::flag).toList();
         List<String> kindFlags = kinds.stream().map(FaultKind::flag).toList();
         String testName = name != null ? name : workload + "-" + (kindFlags.isEmpty() ? "none" : String.join("-", kindFlags))

@@ -73,13 +73,16 @@ public final class TestRunner {
      * @throws IOException              when the run folder cannot be written
      */
     public Outcome run(TestConfig config, String gitCommit) throws IOException, InterruptedException {
+        if (config.runtime().equals("sim")) {
+            return SimRuntimeTest.run(this, config, gitCommit);
+        }
         Workload workload = Workload.named(config.workload(), config.keys());
         Set<FaultKind> kinds = FaultKind.parseList(String.join(",", config.nemesis()));
         SplittableRandom seeds = new SplittableRandom(config.seed());
         NemesisSchedule schedule = NemesisSchedule.periodic(kinds, config.nemesisInterval(), config.timeLimit(),
                 config.nodes(), seeds.nextLong());
         if (!config.runtime().equals("local")) {
-            throw new IllegalArgumentException("runtime '" + config.runtime() + "' is not available for test yet; known: local");
+            throw new IllegalArgumentException("unknown runtime '" + config.runtime() + "'; known: local, sim");
         }
         ZonedDateTime started = ZonedDateTime.now();
         long startNanos = System.nanoTime();
@@ -129,15 +132,28 @@ public final class TestRunner {
         } catch (RuntimeException e) {
             // The cluster failed the lab (a node would not start, ...): keep what was recorded.
             out.println("titan-lab test: " + phase + " failed: " + e.getMessage());
-            return finish(runDir, config, recorder, startNanos, Optional.of(phase + " failed: " + e.getMessage()));
+            return finish(runDir, config, recorder.history(), startNanos, Optional.of(phase + " failed: " + e.getMessage()),
+                    Map.of());
         }
-        return finish(runDir, config, recorder, startNanos, Optional.empty());
+        return finish(runDir, config, recorder.history(), startNanos, Optional.empty(), Map.of());
     }
 
-    private Outcome finish(Path runDir, TestConfig config, HistoryRecorder recorder, long startNanos,
-                           Optional<String> failure) throws IOException {
+    /** The run folder for a new run of {@code config}, with its test.json. */
+    Path newRun(TestConfig config, String gitCommit, NemesisSchedule schedule) throws IOException {
+        ZonedDateTime started = ZonedDateTime.now();
+        Path runDir = store.newRun(config.name(), started);
+        writeTestJson(runDir, config, gitCommit, started, schedule);
+        out.println("titan-lab test: " + config.name() + " -> " + runDir);
+        return runDir;
+    }
+
+    /**
+     * Checks {@code history} and writes history.jsonl and results.json. {@code otherCheckers} are
+     * results found elsewhere (the simulator's safety monitor), each a map with a {@code verdict}.
+     */
+    Outcome finish(Path runDir, TestConfig config, History history, long startNanos, Optional<String> failure,
+                   Map<String, Map<String, Object>> otherCheckers) throws IOException {
         phase("check");
-        History history = recorder.history();
         try (Writer w = Files.newBufferedWriter(runDir.resolve("history.jsonl"), StandardCharsets.UTF_8)) {
             JsonLinesFormat.write(history, w);
         }
@@ -173,6 +189,13 @@ public final class TestRunner {
             c.put("elapsedMs", r.elapsedNanos() / 1_000_000);
             r.decisive().ifPresent(p -> c.put("partition", p.name()));
             checkers.put("linearizable", c);
+        }
+        for (Map.Entry<String, Map<String, Object>> other : otherCheckers.entrySet()) {
+            checkers.put(other.getKey(), other.getValue());
+            if ("invalid".equals(other.getValue().get("verdict")) && verdict != Verdict.INVALID) {
+                verdict = Verdict.INVALID;
+                explanation = other.getKey() + ": " + other.getValue().get("explanation");
+            }
         }
         long ok = ((Number) stats.get("ok")).longValue();
         if (verdict == Verdict.VALID && ok == 0) {
@@ -295,7 +318,7 @@ public final class TestRunner {
         }
     }
 
-    private void phase(String text) {
+    void phase(String text) {
         out.println("titan-lab test: " + text);
     }
 }
