@@ -96,7 +96,7 @@ public final class TestCommand implements Callable<Integer> {
         return exitCode(outcome.verdict());
     }
 
-    static int exitCode(Verdict verdict) {
+    public static int exitCode(Verdict verdict) {
         return switch (verdict) {
             case VALID -> TitanLab.EXIT_VALID;
             case INVALID -> TitanLab.EXIT_INVALID;
@@ -105,7 +105,7 @@ public final class TestCommand implements Callable<Integer> {
     }
 
     /** Builds and validates the configuration; every problem is one line in an IllegalArgumentException. */
-    TestConfig config() {
+    public TestConfig config() {
         if (!runtime.equals("local") && !runtime.equals("sim")) {
             throw new IllegalArgumentException("unknown runtime '" + runtime + "'; known: local, sim (docker is not"
                     + " built yet)");
