@@ -24,7 +24,16 @@ public enum FaultKind {
     /** One node's clock runs fast or slow (through the node's admin endpoint). */
     CLOCK("clock"),
     /** A stopped node's WAL tail truncated or corrupted; never part of "all" (see {@link Fault.WalDamage}). */
-    WAL("wal");
+    WAL("wal"),
+    /** Only the leader isolated (a subset of partition, for targeted tests; not part of "all"). */
+    ISOLATE_LEADER("isolate-leader"),
+    /** Only the leader killed (a subset of kill; not part of "all"). */
+    KILL_LEADER("kill-leader"),
+    /** Only the leader paused (a subset of pause; not part of "all"). */
+    PAUSE_LEADER("pause-leader");
+
+    /** The kinds "all" stands for: every fault, each shape drawn at random. */
+    private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
 
     private final String flag;
 
@@ -38,7 +47,7 @@ public enum FaultKind {
 
     /**
      * Parses {@code partition,kill}; {@code none} or blank is no fault, {@code all} every kind but
-     * {@link #WAL}. Synonyms: {@code crash} for kill, {@code slow}/{@code flaky} for links.
+     * {@link #WAL} and the leader-only kinds. Synonyms: {@code crash} for kill, {@code slow}/{@code flaky} for links.
      *
      * @throws IllegalArgumentException naming the unknown kind and the known ones
      */
@@ -50,7 +59,7 @@ public enum FaultKind {
         for (String part : text.split(",")) {
             String p = part.trim().toLowerCase(Locale.ROOT);
             switch (p) {
-                case "all" -> kinds.addAll(EnumSet.complementOf(EnumSet.of(WAL)));
+                case "all" -> kinds.addAll(ALL);
                 case "partition" -> kinds.add(PARTITION);
                 case "kill", "crash" -> kinds.add(KILL);
                 case "pause" -> kinds.add(PAUSE);
@@ -58,8 +67,11 @@ public enum FaultKind {
                 case "throttle" -> kinds.add(THROTTLE);
                 case "clock", "clock-skew" -> kinds.add(CLOCK);
                 case "wal" -> kinds.add(WAL);
-                default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim()
-                        + "'; known: partition, kill, pause, links, throttle, clock, wal, all, none");
+                case "isolate-leader" -> kinds.add(ISOLATE_LEADER);
+                case "kill-leader" -> kinds.add(KILL_LEADER);
+                case "pause-leader" -> kinds.add(PAUSE_LEADER);
+                default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
+                        + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, all, none");
             }
         }
         return kinds;
@@ -68,7 +80,7 @@ public enum FaultKind {
     /** The fewest nodes a fault of this kind needs. */
     public int nodesMin() {
         return switch (this) {
-            case PARTITION, LINKS, THROTTLE -> 2;
+            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER -> 2;
             default -> 1;
         };
     }
@@ -89,6 +101,9 @@ public enum FaultKind {
             case THROTTLE -> new Fault.Throttle(1024L * (4 + random.nextInt(60)));
             case CLOCK -> new Fault.ClockSkew(random.nextBoolean() ? 0.5 + random.nextDouble() * 0.4
                     : 1.5 + random.nextDouble() * 2.5);
+            case ISOLATE_LEADER -> new Fault.Partition(Fault.PartitionShape.ISOLATE_LEADER);
+            case KILL_LEADER -> new Fault.Crash(Fault.Target.LEADER);
+            case PAUSE_LEADER -> new Fault.Pause(Fault.Target.LEADER);
             case WAL -> new Fault.WalDamage(Fault.Target.ONE,
                     random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
         };

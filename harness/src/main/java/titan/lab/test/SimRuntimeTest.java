@@ -72,10 +72,10 @@ final class SimRuntimeTest {
                 case PAUSE -> sim.add(FaultSchedule.Kind.PAUSE);
                 case LINKS -> sim.add(FaultSchedule.Kind.LINKS);
                 case CLOCK -> sim.add(FaultSchedule.Kind.CLOCK);
-                case THROTTLE, WAL -> {
+                case THROTTLE, WAL, ISOLATE_LEADER, KILL_LEADER, PAUSE_LEADER -> {
                     if (!all) {
                         throw new IllegalArgumentException("the sim runtime has no " + kind.flag()
-                                + " fault (its crashes tear unsynced WAL tails by themselves)");
+                                + " fault (it chooses fault shapes itself; its crashes tear unsynced WAL tails)");
                     }
                 }
             }

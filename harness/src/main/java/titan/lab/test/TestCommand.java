@@ -41,7 +41,8 @@ public final class TestCommand implements Callable<Integer> {
     int keys;
 
     @Option(names = "--nemesis", defaultValue = "none",
-            description = "fault kinds: partition, kill, pause, links, throttle, clock, wal, all, none (default)")
+            description = "fault kinds: partition, kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader,"
+                    + " pause-leader, all, none (default)")
     String nemesis;
 
     @Option(names = "--nemesis-interval", defaultValue = "10s", converter = DurationConverter.class,

@@ -32,7 +32,9 @@ public final class Clients {
         // and the options' defaults. Replace with direct constructor calls once they are merged.
         try {
             Class<?> type = Class.forName(className);
-            for (Constructor<?> c : type.getConstructors()) {
+            Constructor<?>[] constructors = type.getConstructors();
+            java.util.Arrays.sort(constructors, java.util.Comparator.comparingInt(Constructor::getParameterCount));
+            for (Constructor<?> c : constructors) {
                 Class<?>[] params = c.getParameterTypes();
                 if (params.length >= 1 && List.class.isAssignableFrom(params[0])) {
                     Object[] args = new Object[params.length];
