@@ -16,6 +16,7 @@ import titan.node.kv.KvStateMachine;
 import titan.node.storage.LogStore;
 import titan.raft.Entry;
 import titan.raft.EntryType;
+import titan.raft.Message;
 import titan.raft.NodeId;
 import titan.raft.ProposalResult;
 import titan.raft.RaftCore;
@@ -27,12 +28,14 @@ import titan.raft.Snapshot;
 /**
  * Joins a {@link RaftCore} to its storage, transport and key-value state machine, and keeps the
  * promises made to clients. It has no threads and no clock: a driver (the node's event loop, or the
- * simulator) calls it, handling each {@link Ready} in two halves with the sync between them:
+ * simulator) calls it through {@link NodeDriver}, handling each {@link Ready} in two halves with
+ * the sync between them:
  * <pre>
  *   ready = replica.nextReady()
  *   replica.persist(ready)        // write snapshot, entries, hard state (not yet durable)
+ *   replica.sendBeforeSync(ready) // if it must sync: requests may leave now
  *   store.sync()                  // if ready.mustSync(): one fsync for the whole batch (group commit)
- *   replica.finish(ready)         // send, apply, answer clients, advance, maybe compact
+ *   replica.finish(ready)         // send the rest, apply, answer clients, advance, maybe compact
  * </pre>
  * Not thread-safe.
  */
@@ -77,6 +80,8 @@ public final class Replica {
     /** Confirmed reads waiting for the state machine to reach their read index. */
     private final TreeMap<Long, List<PendingRead>> readsByIndex = new TreeMap<>();
     private long nextReadId = 1;
+    /** The Ready whose requests {@link #sendBeforeSync} already sent, until it is finished. */
+    private Ready sentBeforeSync;
 
     public Replica(RaftCore core, LogStore store, Transport transport, KvStateMachine stateMachine, Options options,
                    Observer observer) {
@@ -127,6 +132,14 @@ public final class Replica {
         reads.put(id, new PendingRead(key, reply));
     }
 
+    /**
+     * A stale read: this node's state machine as it is now, on any role. NOT linearizable: it may
+     * miss acknowledged writes, and a follower or a deposed leader may be arbitrarily far behind.
+     */
+    public void readStale(String key, Consumer<ClientOutcome> reply) {
+        reply.accept(new ClientOutcome.Read(stateMachine.get(key).orElse(null)));
+    }
+
     private static ClientOutcome rejection(ProposalResult.Rejected r) {
         return r.reason() == ProposalResult.Reason.NOT_LEADER ? new ClientOutcome.NotLeader(r.leaderHint())
                 : new ClientOutcome.Refused(r.reason() + ": " + r.detail());
@@ -171,10 +184,38 @@ public final class Replica {
         return ready.mustSync() && !options.unsafe().contains(UnsafeSwitch.NO_FSYNC);
     }
 
+    /**
+     * Sends the messages of {@code ready} that may leave before its sync: requests, which claim
+     * nothing about this node's durable state (see {@link NodeDriver}). {@link #finish} then sends
+     * only the rest.
+     */
+    public void sendBeforeSync(Ready ready) {
+        for (Message m : ready.messagesToSend()) {
+            if (mayLeaveBeforeSync(m)) {
+                transport.send(m);
+            }
+        }
+        sentBeforeSync = ready;
+    }
+
+    /**
+     * Requests may leave before the sync (etcd's asynchronous storage writes); responses promise
+     * durable state (a vote, an appended entry: Figure 2) and must wait for it.
+     */
+    static boolean mayLeaveBeforeSync(Message m) {
+        return m instanceof Message.AppendRequest || m instanceof Message.HeartbeatRequest
+                || m instanceof Message.InstallSnapshotRequest || m instanceof Message.TimeoutNow
+                || m instanceof Message.VoteRequest;
+    }
+
     /** Steps 2–4 of {@link Ready}, after the sync: send, apply, answer clients, advance. */
     public void finish(Ready ready) {
-        for (var m : ready.messagesToSend()) {
-            transport.send(m);
+        boolean early = sentBeforeSync == ready;
+        sentBeforeSync = null;
+        for (Message m : ready.messagesToSend()) {
+            if (!early || !mayLeaveBeforeSync(m)) {
+                transport.send(m);
+            }
         }
         if (ready.snapshotToInstall() != null) {
             restore(ready.snapshotToInstall());
@@ -191,6 +232,21 @@ public final class Replica {
         serveReads();
         core.advance(ready);
         maybeCompact();
+    }
+
+    /**
+     * The node stops: every write still waiting is answered {@link ClientOutcome.Indeterminate} (it
+     * may be in the log and commit later), every read {@link ClientOutcome.Refused} (a read changes
+     * nothing, so not answering it is a definite failure).
+     */
+    public void abandonPending(String reason) {
+        writes.values().forEach(w -> w.reply().accept(new ClientOutcome.Indeterminate(reason)));
+        writes.clear();
+        answeredEarly.clear();
+        reads.values().forEach(r -> r.reply().accept(new ClientOutcome.Refused(reason)));
+        reads.clear();
+        readsByIndex.values().forEach(list -> list.forEach(r -> r.reply().accept(new ClientOutcome.Refused(reason))));
+        readsByIndex.clear();
     }
 
     // ---------------------------------------------------------------- apply

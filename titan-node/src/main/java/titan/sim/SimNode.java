@@ -1,10 +1,9 @@
 package titan.sim;
 
-import java.util.ArrayDeque;
-import java.util.Optional;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
+import titan.node.NodeDriver;
 import titan.node.Replica;
 import titan.node.UnsafeSwitch;
 import titan.node.kv.KvConfig;
@@ -40,12 +39,9 @@ final class SimNode {
 
     private RaftCore core;
     private Replica replica;
+    private NodeDriver driver;
     private State state = State.DOWN;
     private int epoch;
-    private boolean syncing;
-    private boolean syncDoneWhilePaused;
-    private Ready inProgress;
-    private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
     private double clockRate = 1.0;
     private Role lastRole = Role.FOLLOWER;
     private long lastTerm;
@@ -83,12 +79,17 @@ final class SimNode {
         core = new RaftCore(raftConfig, state, random);
         replica = new Replica(core, disk, sim.network().transportFor(id), stateMachine,
                 new Replica.Options(sim.options().snapshotEveryEntries(), sim.options().unsafe()), new MonitorHook());
+        int startedEpoch = ++epoch;
+        driver = new NodeDriver(replica, durable -> sim.scheduler().after(sim.options().fsyncMicros(), () -> {
+            if (startedEpoch == epoch) { // else the node crashed during the sync: nothing became durable
+                disk.sync();
+                durable.run();
+            }
+        }), this::observe);
         this.state = State.UP;
         lastRole = Role.FOLLOWER;
         lastTerm = core.term();
-        syncing = false;
-        inProgress = null;
-        drive();
+        driver.drive();
     }
 
     /** Power loss: the process dies and unsynced writes may be lost or torn. */
@@ -100,12 +101,9 @@ final class SimNode {
         epoch++;
         crashes++;
         disk.crash(random);
-        inbox.clear();
-        syncing = false;
-        syncDoneWhilePaused = false;
-        inProgress = null;
         core = null;
         replica = null;
+        driver = null;
         sim.trace().event(sim.now(), id, "crash", () -> "crashed");
     }
 
@@ -121,6 +119,7 @@ final class SimNode {
     void pause() {
         if (state == State.UP) {
             state = State.PAUSED;
+            driver.hold();
             sim.trace().event(sim.now(), id, "pause", () -> "paused");
         }
     }
@@ -131,12 +130,7 @@ final class SimNode {
         }
         state = State.UP;
         sim.trace().event(sim.now(), id, "resume", () -> "resumed");
-        if (syncDoneWhilePaused) {
-            syncDoneWhilePaused = false;
-            syncDone(epoch);
-        } else {
-            drainInbox();
-        }
+        driver.release();
     }
 
     void setClockRate(double rate) {
@@ -167,60 +161,7 @@ final class SimNode {
     }
 
     private void input(Runnable work) {
-        if (state != State.UP || syncing) {
-            inbox.add(work);
-            return;
-        }
-        work.run();
-        observe();
-        drive();
-    }
-
-    private void drainInbox() {
-        while (state == State.UP && !syncing && !inbox.isEmpty()) {
-            inbox.poll().run();
-            observe();
-        }
-        drive();
-    }
-
-    // ---------------------------------------------------------------- the driver loop
-
-    private void drive() {
-        while (state == State.UP && !syncing) {
-            Optional<Ready> next = replica.nextReady();
-            if (next.isEmpty()) {
-                return;
-            }
-            Ready ready = next.get();
-            replica.persist(ready);
-            if (replica.mustSync(ready)) {
-                syncing = true;
-                inProgress = ready;
-                int e = epoch;
-                sim.scheduler().after(sim.options().fsyncMicros(), () -> syncDone(e));
-                return;
-            }
-            replica.finish(ready);
-            observe();
-        }
-    }
-
-    private void syncDone(int forEpoch) {
-        if (forEpoch != epoch) {
-            return; // the node crashed during the sync
-        }
-        if (state == State.PAUSED) {
-            syncDoneWhilePaused = true;
-            return;
-        }
-        disk.sync();
-        syncing = false;
-        Ready ready = inProgress;
-        inProgress = null;
-        replica.finish(ready);
-        observe();
-        drainInbox();
+        driver.input(work);
     }
 
     private void observe() {
