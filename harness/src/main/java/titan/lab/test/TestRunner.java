@@ -103,9 +103,11 @@ public final class TestRunner {
                 throw new IllegalStateException("no leader within " + RECOVERY_TIMEOUT.toSeconds() + " s of starting");
             }
             phase("leader " + leader.get());
-            try (TitanClient client = Clients.open(config.protocol(), runtime.endpoints())) {
+            // The client gives up first (info, with its reason); the lab's own limit is a backstop.
+            try (TitanClient client = Clients.open(config.protocol(), runtime.endpoints(), config.operationTimeout(),
+                    config.concurrency())) {
                 WorkloadRunner runner = new WorkloadRunner(workload, client, recorder, config.concurrency(),
-                        config.rate(), config.operationTimeout(), seeds.nextLong());
+                        config.rate(), config.operationTimeout().plusSeconds(2), seeds.nextLong());
                 NemesisRunner nemesis = new NemesisRunner(runtime, schedule,
                         new FaultInjector(runtime, probe::leader, seeds.nextLong()), recorder, out);
                 phase = "workload";

@@ -1,17 +1,16 @@
 package titan.lab.workload;
 
-import java.lang.reflect.Constructor;
-import java.lang.reflect.InvocationTargetException;
-import java.lang.reflect.Method;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
+import titan.client.ClientOptions;
 import titan.client.Endpoint;
+import titan.client.HttpTitanClient;
+import titan.client.TcpTitanClient;
 import titan.client.TitanClient;
 
-/**
- * Opens the Java client of a protocol ({@code http} or {@code tcp}) on a cluster's endpoints.
- */
+/** Opens the Java client of a protocol ({@code http} or {@code tcp}) on a cluster's endpoints. */
 public final class Clients {
     private Clients() {}
 
@@ -19,40 +18,18 @@ public final class Clients {
     public static final List<String> PROTOCOLS = List.of("http", "tcp");
 
     /**
+     * A client whose calls end within {@code timeout} (then {@link titan.client.Outcome.Indeterminate}),
+     * with enough HTTP connections per node that {@code concurrency} workers never queue behind each
+     * other (one HTTP request at a time per connection).
+     *
      * @throws IllegalArgumentException for an unknown protocol
-     * @throws IllegalStateException    when the client of the protocol is not part of this build
      */
-    public static TitanClient open(String protocol, List<Endpoint> endpoints) {
-        String className = switch (protocol.toLowerCase(Locale.ROOT)) {
-            case "http" -> "titan.client.HttpTitanClient";
-            case "tcp" -> "titan.client.TcpTitanClient";
+    public static TitanClient open(String protocol, List<Endpoint> endpoints, Duration timeout, int concurrency) {
+        ClientOptions options = ClientOptions.defaults().withTimeout(timeout);
+        return switch (protocol.toLowerCase(Locale.ROOT)) {
+            case "http" -> new HttpTitanClient(endpoints, options.withConnectionsPerNode(Math.max(1, concurrency)));
+            case "tcp" -> new TcpTitanClient(endpoints, options);
             default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "'; known: http, tcp");
         };
-        // PLACEHOLDER until the clients land on main: found by name, constructed from the endpoints
-        // and the options' defaults. Replace with direct constructor calls once they are merged.
-        try {
-            Class<?> type = Class.forName(className);
-            Constructor<?>[] constructors = type.getConstructors();
-            java.util.Arrays.sort(constructors, java.util.Comparator.comparingInt(Constructor::getParameterCount));
-            for (Constructor<?> c : constructors) {
-                Class<?>[] params = c.getParameterTypes();
-                if (params.length >= 1 && List.class.isAssignableFrom(params[0])) {
-                    Object[] args = new Object[params.length];
-                    args[0] = endpoints;
-                    for (int i = 1; i < params.length; i++) {
-                        Method defaults = params[i].getMethod("defaults");
-                        args[i] = defaults.invoke(null);
-                    }
-                    return (TitanClient) c.newInstance(args);
-                }
-            }
-            throw new IllegalStateException(className + " has no constructor taking the endpoints");
-        } catch (ClassNotFoundException e) {
-            throw new IllegalStateException("the " + protocol + " client (" + className + ") is not part of this build");
-        } catch (NoSuchMethodException | InstantiationException | IllegalAccessException e) {
-            throw new IllegalStateException("cannot construct " + className + ": " + e, e);
-        } catch (InvocationTargetException e) {
-            throw new IllegalStateException("cannot construct " + className + ": " + e.getCause(), e.getCause());
-        }
     }
 }
