@@ -60,6 +60,7 @@ public enum FaultKind {
             String p = part.trim().toLowerCase(Locale.ROOT);
             switch (p) {
                 case "all" -> kinds.addAll(ALL);
+                case "none" -> { }
                 case "partition" -> kinds.add(PARTITION);
                 case "kill", "crash" -> kinds.add(KILL);
                 case "pause" -> kinds.add(PAUSE);

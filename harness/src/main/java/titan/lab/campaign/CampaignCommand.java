@@ -43,7 +43,7 @@ public final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--workloads", defaultValue = "register,kv,set", split = ",", description = "default register,kv,set")
     List<String> workloads;
 
-    @Option(names = "--nemeses", defaultValue = "none,partition,kill,pause", split = ";",
+    @Option(names = "--nemeses", defaultValue = "none;partition;kill;pause", split = ";",
             description = "nemesis options separated by ';', each like partition,kill (default none;partition;kill;pause)")
     List<String> nemeses;
 
