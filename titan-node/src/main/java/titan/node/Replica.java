@@ -190,11 +190,13 @@ public final class Replica {
      * only the rest.
      */
     public void sendBeforeSync(Ready ready) {
+        List<Message> early = new ArrayList<>(ready.messagesToSend().size());
         for (Message m : ready.messagesToSend()) {
             if (mayLeaveBeforeSync(m)) {
-                transport.send(m);
+                early.add(m);
             }
         }
+        transport.sendAll(early);
         sentBeforeSync = ready;
     }
 
@@ -212,10 +214,16 @@ public final class Replica {
     public void finish(Ready ready) {
         boolean early = sentBeforeSync == ready;
         sentBeforeSync = null;
-        for (Message m : ready.messagesToSend()) {
-            if (!early || !mayLeaveBeforeSync(m)) {
-                transport.send(m);
+        if (!early) {
+            transport.sendAll(ready.messagesToSend());
+        } else {
+            List<Message> rest = new ArrayList<>(ready.messagesToSend().size());
+            for (Message m : ready.messagesToSend()) {
+                if (!mayLeaveBeforeSync(m)) {
+                    rest.add(m);
+                }
             }
+            transport.sendAll(rest);
         }
         if (ready.snapshotToInstall() != null) {
             restore(ready.snapshotToInstall());

@@ -82,6 +82,9 @@ public final class NodeMain implements Callable<Integer> {
             description = "compact the log after this many applied entries (default: ${DEFAULT-VALUE})")
     long snapshotEvery;
 
+    @Option(names = "--io-threads", defaultValue = "2", description = "Netty threads for the client ports (default: ${DEFAULT-VALUE})")
+    int ioThreads;
+
     @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (a lab's child process)")
     boolean exitOnStdinEof;
 
@@ -119,7 +122,7 @@ public final class NodeMain implements Callable<Integer> {
         CountDownLatch stop = new CountDownLatch(1);
         TitanNode node;
         try {
-            node = TitanNode.start(config, NodeFactories.peers(), NodeFactories.clientApis(), failure -> {
+            node = TitanNode.start(config, NodeFactories.peers(), NodeFactories.clientApis(ioThreads), failure -> {
                 System.err.println("titan-node " + config.id() + ": stopping on a fatal error: " + failure);
                 Runtime.getRuntime().halt(EXIT_INTERNAL); // a storage error stops the node, loudly (no retry)
             });
@@ -129,9 +132,9 @@ public final class NodeMain implements Callable<Integer> {
         } catch (CorruptLogException e) {
             err.println("titan-node: the WAL is corrupt, refusing to start: " + e.getMessage());
             return EXIT_INTERNAL;
-        } catch (StorageException | IOException e) {
+        } catch (StorageException | IOException | java.io.UncheckedIOException e) {
             if (rootCause(e) instanceof BindException) {
-                err.println("titan-node: a port is already in use: " + rootCause(e).getMessage());
+                err.println("titan-node: cannot bind a port: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
             err.println("titan-node: cannot start: " + e.getMessage());

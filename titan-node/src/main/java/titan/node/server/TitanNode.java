@@ -89,15 +89,18 @@ public final class TitanNode implements AutoCloseable {
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics.config().commonTags("node", config.id().toString());
         PeerNetwork[] peerRef = new PeerNetwork[1];
+        String[][] ownAddresses = new String[1][];
         NodeLoop loop = new NodeLoop(config.id(), config.clusterId(), core, replica, store, 65_536, System::nanoTime,
                 TimeUnit.MILLISECONDS.toNanos(config.tickMillis()),
-                id -> peerRef[0] == null ? null : peerRef[0].advertisedClientAddresses(id), metrics, fatal);
+                id -> id.equals(config.id()) ? ownAddresses[0]
+                        : peerRef[0] == null ? null : peerRef[0].advertisedClientAddresses(id), metrics, fatal);
         ClientApis apis = null;
         PeerNetwork peers = null;
         AdminEndpoint admin = null;
         try {
             apis = apiFactory.open(config, loop, metrics, metrics::scrape);
             String host = config.bindHost();
+            ownAddresses[0] = new String[] {host + ":" + apis.httpPort(), host + ":" + apis.tcpPort()};
             peers = peerFactory.open(config, host + ":" + apis.httpPort(), host + ":" + apis.tcpPort(), loop::deliver);
             peerRef[0] = peers;
             transport.target = peers;

@@ -9,7 +9,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
@@ -164,13 +163,13 @@ class InProcessClusterTest {
     }
 
     private NodeId awaitLeader() throws InterruptedException {
-        Optional<NodeId>[] found = new Optional[] {Optional.empty()};
+        java.util.concurrent.atomic.AtomicReference<NodeId> found = new java.util.concurrent.atomic.AtomicReference<>();
         await(() -> {
-            found[0] = nodes.entrySet().stream().filter(e -> e.getValue().loop().status().role().equals("leader"))
-                    .map(Map.Entry::getKey).findFirst();
-            return found[0].isPresent();
+            nodes.entrySet().stream().filter(e -> e.getValue().loop().status().role().equals("leader"))
+                    .map(Map.Entry::getKey).findFirst().ifPresent(found::set);
+            return found.get() != null;
         }, "a leader");
-        return found[0].get();
+        return found.get();
     }
 
     private CompletableFuture<ClientOutcome> submit(NodeId node, KvRequest request) {
