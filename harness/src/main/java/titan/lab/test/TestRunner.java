@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.ZonedDateTime;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -90,7 +91,7 @@ public final class TestRunner {
         writeTestJson(runDir, config, gitCommit, started, schedule);
         out.println("titan-lab test: " + config.name() + " -> " + runDir);
 
-        HistoryRecorder recorder = new HistoryRecorder();
+        HistoryRecorder recorder = null;
         LocalRuntime.Options options = LocalRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"),
                 storeRoot.resolve(".local-nodes.pids"), config.unsafe(), seeds.nextLong());
         String phase = "set up";
@@ -104,6 +105,7 @@ public final class TestRunner {
             }
             phase("leader " + leader.get());
             // The client gives up first (info, with its reason); the lab's own limit is a backstop.
+            recorder = new HistoryRecorder(); // history times count from the workload's start
             try (TitanClient client = Clients.open(config.protocol(), runtime.endpoints(), config.operationTimeout(),
                     config.concurrency())) {
                 WorkloadRunner runner = new WorkloadRunner(workload, client, recorder, config.concurrency(),
@@ -134,8 +136,8 @@ public final class TestRunner {
         } catch (RuntimeException e) {
             // The cluster failed the lab (a node would not start, ...): keep what was recorded.
             out.println("titan-lab test: " + phase + " failed: " + e.getMessage());
-            return finish(runDir, config, recorder.history(), startNanos, Optional.of(phase + " failed: " + e.getMessage()),
-                    Map.of());
+            History partial = recorder == null ? History.of(List.of()) : recorder.history();
+            return finish(runDir, config, partial, startNanos, Optional.of(phase + " failed: " + e.getMessage()), Map.of());
         }
         return finish(runDir, config, recorder.history(), startNanos, Optional.empty(), Map.of());
     }
