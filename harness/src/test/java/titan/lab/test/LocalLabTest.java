@@ -24,9 +24,10 @@ import titan.lab.runtime.LocalRuntime;
  * Whole lab tests on the local runtime: real node processes behind the link proxies, the Java client,
  * the nemesis, the checker. One short safe run must be valid; the same lab with a planted bug
  * ({@code --unsafe ack-before-commit}) under leader isolation must be invalid, or the lab could
- * never fail.
+ * never fail. About 40 s each on a loaded 2-core machine, so also tagged slow (run with -Pall-tests).
  */
 @Tag("cluster")
+@Tag("slow")
 class LocalLabTest {
     @TempDir Path store;
 
