@@ -70,7 +70,7 @@ public final class LocalRuntime implements ClusterRuntime {
         public static Options defaults(int nodes, Path nodesDir, Path pidFile, List<String> unsafe, long seed) {
             return new Options(nodes, nodesDir, pidFile, unsafe, "titan",
                     List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                    System.getProperty("java.class.path"), NODE_MAIN, Duration.ofSeconds(30), seed);
+                    System.getProperty("java.class.path"), NODE_MAIN, Duration.ofSeconds(120), seed);
         }
     }
 
