@@ -25,7 +25,7 @@ public final class NemesisRunner {
     private Thread thread;
     private FaultInjector.Active active;
     private int started;
-    private boolean stopping;
+    private volatile boolean stopping;
 
     public NemesisRunner(ClusterRuntime runtime, NemesisSchedule schedule, FaultInjector injector,
                          HistoryRecorder recorder, PrintStream log) {
@@ -55,6 +55,12 @@ public final class NemesisRunner {
         try {
             for (NemesisSchedule.Window w : schedule.windows()) {
                 waitUntil(originNanos + w.startMillis() * 1_000_000L);
+                if (System.nanoTime() >= originNanos + w.endMillis() * 1_000_000L) {
+                    // A slow heal (a node that took long to restart) used up this window: skip it
+                    // rather than inject a fault of no duration.
+                    log.println("nemesis: " + w.fault().name() + " at " + w.startMillis() + " ms is late; skipped");
+                    continue;
+                }
                 synchronized (lock) {
                     if (stopping) {
                         return;
@@ -111,6 +117,7 @@ public final class NemesisRunner {
 
     /** Ends the schedule and heals everything; waits for the nemesis thread. */
     public void stopAndHealAll() {
+        stopping = true; // seen by the nemesis thread before its next fault, even while it heals one
         synchronized (lock) {
             stopping = true;
         }
