@@ -48,6 +48,10 @@ final class NodeProcesses implements AutoCloseable {
                 .map(e -> new Endpoint(e.getKey(), "127.0.0.1", e.getValue()[1], e.getValue()[2])).toList();
     }
 
+    List<Integer> peerPorts() {
+        return ports.values().stream().map(p -> p[0]).toList();
+    }
+
     int httpPort(String node) {
         return ports.get(node)[1];
     }
