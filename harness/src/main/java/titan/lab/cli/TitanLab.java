@@ -12,8 +12,13 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         version = "titan-lab 0.1.0",
         description = "Correctness lab and benchmark harness for Titan, a Raft-replicated key-value store.",
-        subcommands = {CommandLine.HelpCommand.class, SimCommand.class, CheckCommand.class,
-                NodeCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                SimCommand.class,
+                CheckCommand.class,
+                NodeCommand.class,
+                titan.lab.serve.ServeCommand.class,
+        })
 public final class TitanLab implements Runnable {
     public static final int EXIT_VALID = 0;
     public static final int EXIT_INVALID = 1;

@@ -143,6 +143,10 @@ public final class NodeMain implements Callable<Integer> {
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             node.close();
             stop.countDown();
+            System.out.flush();
+            System.err.flush();
+            // A stop we completed is a clean stop: exit 0, not the JVM's 143 for SIGTERM.
+            Runtime.getRuntime().halt(0);
         }, "titan-shutdown"));
         if (exitOnStdinEof) {
             Thread watcher = new Thread(() -> {

@@ -94,6 +94,33 @@ class CrashRecoveryTest {
         }
     }
 
+    @Test
+    void sigtermStopsEveryNodeCleanlyAndTheDataStays() throws Exception {
+        try (NodeProcesses cluster = new NodeProcesses(dir, 3, List.of())) {
+            cluster.startAll();
+            try (TitanClient client = new TcpTitanClient(cluster.endpoints(), ClientOptions.defaults())) {
+                for (int i = 0; i < 20; i++) {
+                    String key = "t" + i;
+                    await(() -> client.putBlocking(key, key.getBytes(StandardCharsets.UTF_8)) instanceof Outcome.Ok,
+                            Duration.ofSeconds(30), "a put of " + key);
+                }
+            }
+            for (String node : cluster.nodes()) {
+                assertThat(cluster.terminate(node)).as(node + "'s exit code after SIGTERM").isZero();
+            }
+            cluster.startAll();
+            try (TitanClient client = new TcpTitanClient(cluster.endpoints(), ClientOptions.defaults())) {
+                for (int i = 0; i < 20; i++) {
+                    String key = "t" + i;
+                    Outcome[] read = new Outcome[1];
+                    await(() -> (read[0] = client.getBlocking(key, TitanClient.ReadMode.LINEARIZABLE))
+                            instanceof Outcome.Ok, Duration.ofSeconds(30), "a read of " + key);
+                    assertThat(new String(((Outcome.Ok) read[0]).value(), StandardCharsets.UTF_8)).isEqualTo(key);
+                }
+            }
+        }
+    }
+
     // ------------------------------------------------------------------ the load
 
     /** Keeps {@code inFlight} appends of unique elements going and remembers each one's outcome. */

@@ -105,6 +105,17 @@ final class NodeProcesses implements AutoCloseable {
         }
     }
 
+    /** SIGTERM: a graceful stop; returns the exit code. */
+    int terminate(String node) throws InterruptedException {
+        Process p = processes.remove(node);
+        p.destroy();
+        if (!p.waitFor(30, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError(node + " did not stop within 30 s of SIGTERM");
+        }
+        return p.exitValue();
+    }
+
     boolean isRunning(String node) {
         Process p = processes.get(node);
         return p != null && p.isAlive();
