@@ -24,13 +24,13 @@ import titan.checker.Linearizability;
 import titan.checker.Verdict;
 import titan.checker.history.History;
 import titan.checker.history.JsonLinesFormat;
-import titan.checker.history.Operation;
 import titan.checker.model.KvModel;
 import titan.checker.set.SetChecker;
 import titan.checker.set.SetResult;
 import titan.client.TitanClient;
 import titan.lab.nemesis.FaultInjector;
 import titan.lab.nemesis.NemesisRunner;
+import titan.lab.report.RunReport;
 import titan.lab.runtime.ClusterProbe;
 import titan.lab.runtime.ClusterRuntime;
 import titan.lab.runtime.LocalRuntime;
@@ -38,6 +38,7 @@ import titan.lab.workload.Clients;
 import titan.lab.workload.HistoryRecorder;
 import titan.lab.workload.Workload;
 import titan.lab.workload.WorkloadRunner;
+import titan.lab.store.RunFolder;
 import titan.lab.store.RunStore;
 import titan.nemesis.FaultKind;
 import titan.nemesis.NemesisSchedule;
@@ -59,7 +60,7 @@ public final class TestRunner {
     private final PrintStream out;
 
     /** What a test found, and where it wrote it. */
-    public record Outcome(Verdict verdict, Path runDir, String explanation, Map<String, Object> stats) {}
+    public record Outcome(Verdict verdict, Path runDir, String explanation, ObjectNode stats) {}
 
     public TestRunner(Path storeRoot, PrintStream out) {
         this.storeRoot = storeRoot;
@@ -161,10 +162,11 @@ public final class TestRunner {
         try (Writer w = Files.newBufferedWriter(runDir.resolve("history.jsonl"), StandardCharsets.UTF_8)) {
             JsonLinesFormat.write(history, w);
         }
-        Map<String, Object> stats = stats(history);
+        ObjectNode stats = RunFolder.stats(history);
         Map<String, Object> checkers = new LinkedHashMap<>();
         Verdict verdict;
         String explanation;
+        CheckResult check = null;
         if (Workload.named(config.workload(), config.keys()).checker().equals("set")) {
             SetResult r = SetChecker.check(history);
             verdict = r.verdict();
@@ -182,31 +184,10 @@ public final class TestRunner {
         } else {
             CheckResult r = Linearizability.check(new KvModel(), history,
                     CheckOptions.defaults().withTimeout(config.checkTimeout()));
+            check = r;
             verdict = r.verdict();
             explanation = r.explanation();
-            Map<String, Object> c = new LinkedHashMap<>();
-            c.put("verdict", wire(r.verdict()));
-            c.put("model", r.model());
-            c.put("explanation", explanation);
-            c.put("operations", r.operationCount());
-            c.put("partitions", r.partitions().size());
-            c.put("elapsedMs", r.elapsedNanos() / 1_000_000);
-            r.decisive().ifPresent(p -> {
-                c.put("partition", p.name());
-                Operation failing = p.failingOperation();
-                if (failing != null) {
-                    // The shape titan.lab.store.RunFolder.checkerJson writes, which the report highlights.
-                    Map<String, Object> op = new LinkedHashMap<>();
-                    op.put("id", failing.id());
-                    op.put("process", failing.process());
-                    op.put("f", failing.f());
-                    op.put("key", failing.key());
-                    op.put("description", failing.describe());
-                    c.put("failingOperation", op);
-                }
-                c.put("linearizedPrefix", p.linearization().size());
-            });
-            checkers.put("linearizability", c);
+            checkers.put("linearizability", RunFolder.checkerJson(r));
         }
         for (Map.Entry<String, Map<String, Object>> other : otherCheckers.entrySet()) {
             checkers.put(other.getKey(), other.getValue());
@@ -215,7 +196,7 @@ public final class TestRunner {
                 explanation = other.getKey() + ": " + other.getValue().get("explanation");
             }
         }
-        long ok = ((Number) stats.get("ok")).longValue();
+        long ok = stats.path("ok").asLong();
         if (verdict == Verdict.VALID && ok == 0) {
             verdict = Verdict.UNKNOWN; // nothing succeeded: the history proves nothing
             explanation = "no operation succeeded";
@@ -232,50 +213,30 @@ public final class TestRunner {
         results.put("stats", stats);
         results.put("durationMs", (System.nanoTime() - startNanos) / 1_000_000);
         JSON.writeValue(runDir.resolve("results.json").toFile(), results);
-        writeReport(runDir);
+        writeReport(runDir, history, check);
         out.println("titan-lab test: " + wire(verdict).toUpperCase() + " — " + explanation);
-        out.println("titan-lab test: " + stats.get("ops") + " operations (" + ok + " ok, " + stats.get("fail") + " fail, "
-                + stats.get("info") + " info), " + history.events().stream().filter(e -> e.isNemesis()).count() / 2
+        out.println("titan-lab test: " + stats.path("ops").asLong() + " operations (" + ok + " ok, "
+                + stats.path("fail").asLong() + " fail, " + stats.path("info").asLong() + " info), "
+                + history.events().stream().filter(e -> e.isNemesis()).count() / 2
                 + " faults; run folder " + runDir);
         return new Outcome(verdict, runDir, explanation, stats);
     }
 
     /**
-     * REPORT-HOOK: the report writer (titan.lab.report.RunReport, built by another engineer on the
-     * lab-reports branch) renders report.html from the run folder. Until it is merged, the run folder
-     * has everything it needs and no report.html is written here. Once merged:
-     * {@code RunReport.write(runDir)} here (and for an invalid linearizability check,
-     * {@code new RunFolder(runDir).writeExplanation(check, history)}).
+     * report.html (titan.lab.report) from the in-memory history and check, and for an invalid
+     * linearizability check the checker's own explanation page. A report that cannot be written is
+     * a warning: the verdict and the run folder stand without it.
      */
-    private void writeReport(Path runDir) {
-        // REPORT-HOOK: titan.lab.report.RunReport.write(runDir);
-    }
-
-    private static Map<String, Object> stats(History history) {
-        long ok = 0;
-        long fail = 0;
-        long info = 0;
-        Map<String, Map<String, Long>> byF = new LinkedHashMap<>();
-        for (Operation op : history.operations()) {
-            String outcome = switch (op.outcome()) {
-                case OK -> "ok";
-                case FAIL -> "fail";
-                case UNKNOWN -> "info";
-            };
-            switch (op.outcome()) {
-                case OK -> ok++;
-                case FAIL -> fail++;
-                case UNKNOWN -> info++;
+    private void writeReport(Path runDir, History history, CheckResult check) {
+        try {
+            RunFolder run = new RunFolder(runDir);
+            if (check != null && check.verdict() == Verdict.INVALID) {
+                run.writeExplanation(check, history);
             }
-            byF.computeIfAbsent(op.f(), f -> new LinkedHashMap<>()).merge(outcome, 1L, Long::sum);
+            RunReport.write(run, history, check);
+        } catch (IOException | RuntimeException e) {
+            out.println("titan-lab test: warning: no report.html: " + e);
         }
-        Map<String, Object> stats = new LinkedHashMap<>();
-        stats.put("ops", history.operations().size());
-        stats.put("ok", ok);
-        stats.put("fail", fail);
-        stats.put("info", info);
-        stats.put("byF", byF);
-        return stats;
     }
 
     private static String wire(Verdict v) {
