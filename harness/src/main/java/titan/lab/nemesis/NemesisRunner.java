@@ -43,9 +43,8 @@ public final class NemesisRunner {
         }
     }
 
-    /** Starts the schedule; window times count from now. */
-    public void start() {
-        long originNanos = System.nanoTime();
+    /** Starts the schedule; window times count from {@code originNanos} ({@link System#nanoTime()}). */
+    public void start(long originNanos) {
         thread = new Thread(() -> run(originNanos), "nemesis");
         thread.setDaemon(true);
         thread.start();

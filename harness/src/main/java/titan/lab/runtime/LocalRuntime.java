@@ -94,11 +94,14 @@ public final class LocalRuntime implements ClusterRuntime {
         if (pids != null) {
             pids.reapOrphans(options.mainClass());
         }
+        // The nodes' ports stay reserved (bound here) until the proxies have their own ephemeral
+        // ports, so that no proxy takes a port a node is about to bind.
+        List<ServerSocket> reserved = new ArrayList<>();
         try {
             for (int i = 1; i <= options.nodes(); i++) {
                 String id = "n" + i;
                 ids.add(id);
-                ports.put(id, new Ports(freePort(), freePort(), freePort(), freePort()));
+                ports.put(id, new Ports(reserve(reserved), reserve(reserved), reserve(reserved), reserve(reserved)));
                 states.put(id, NodeState.STOPPED);
                 Files.createDirectories(nodeDir(id).resolve("data"));
             }
@@ -110,6 +113,8 @@ public final class LocalRuntime implements ClusterRuntime {
         } catch (IOException e) {
             proxies.values().forEach(LinkProxy::close);
             throw new RuntimeFailure("cannot set up the local cluster: " + e.getMessage(), e);
+        } finally {
+            reserved.forEach(LocalRuntime::closeQuietly);
         }
         Runtime.getRuntime().addShutdownHook(shutdownHook);
     }
@@ -472,10 +477,20 @@ public final class LocalRuntime implements ClusterRuntime {
         }
     }
 
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            s.setReuseAddress(true);
-            return s.getLocalPort();
+    /** Binds a free loopback port and keeps it bound (in {@code reserved}) until set-up ends. */
+    private static int reserve(List<ServerSocket> reserved) throws IOException {
+        ServerSocket s = new ServerSocket();
+        s.setReuseAddress(true);
+        s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);
+        reserved.add(s);
+        return s.getLocalPort();
+    }
+
+    private static void closeQuietly(ServerSocket s) {
+        try {
+            s.close();
+        } catch (IOException e) {
+            // it is closed either way
         }
     }
 }

@@ -106,9 +106,9 @@ public final class TestRunner {
             }
             phase("leader " + leader.get());
             // The client gives up first (info, with its reason); the lab's own limit is a backstop.
-            recorder = new HistoryRecorder(); // history times count from the workload's start
             try (TitanClient client = Clients.open(config.protocol(), runtime.endpoints(), config.operationTimeout(),
                     config.concurrency())) {
+                recorder = new HistoryRecorder(); // history times and fault windows count from the workload's start
                 WorkloadRunner runner = new WorkloadRunner(workload, client, recorder, config.concurrency(),
                         config.rate(), config.operationTimeout().plusSeconds(2), seeds.nextLong());
                 NemesisRunner nemesis = new NemesisRunner(runtime, schedule,
@@ -117,7 +117,7 @@ public final class TestRunner {
                 phase("workload " + workload.name() + " for " + config.timeLimit().toSeconds() + " s, nemesis "
                         + (kinds.isEmpty() ? "none" : String.join(",", config.nemesis())) + " ("
                         + schedule.windows().size() + " windows)");
-                nemesis.start();
+                nemesis.start(recorder.originNanos());
                 try {
                     runner.run(config.timeLimit());
                 } finally {

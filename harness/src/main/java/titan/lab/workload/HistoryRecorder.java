@@ -18,6 +18,11 @@ public final class HistoryRecorder {
     private final long startNanos = System.nanoTime();
     private final List<Event> events = new ArrayList<>();
 
+    /** The start, on {@link System#nanoTime()}'s scale. */
+    public long originNanos() {
+        return startNanos;
+    }
+
     /** Nanoseconds since the start. */
     public long nowNanos() {
         return System.nanoTime() - startNanos;
