@@ -269,7 +269,7 @@ abstract class ClientCore implements TitanClient {
 
     /** The leader's endpoint from our own list by its id; its advertised address only as a fallback. */
     private Endpoint redirect(Answer.NotLeader n, Endpoint from) {
-        if (n.leader() != null) {
+        if (n.leader() != null && !n.leader().equals(from.nodeId())) {
             for (Endpoint e : endpoints) {
                 if (e.nodeId().equals(n.leader())) {
                     return e;

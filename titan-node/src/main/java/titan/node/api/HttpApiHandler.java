@@ -42,7 +42,7 @@ import titan.node.kv.Keys;
  * client works; one request at a time per connection is the common case). Answers arrive on the
  * node's thread and are handled by one task on the event loop, which writes every ready response
  * and flushes once. At {@code inFlightMax} unanswered requests or an unwritable channel the handler
- * stops reading. Not thread-safe apart from the answer queue: one per channel.
+ * stops reading, and the {@link InboundGate} holds bytes already read until half are answered. Not thread-safe apart from the answer queue: one per channel.
  */
 final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
     static final String CLIENT_ID = "Titan-Client-Id";
@@ -82,10 +82,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private final Queue<Answer> answers = PlatformDependent.newMpscQueue();
     private final AtomicBoolean drainScheduled = new AtomicBoolean();
     private ChannelHandlerContext ctx;
+    private final InboundGate gate;
     private boolean closing;
+    private boolean paused;
 
-    HttpApiHandler(KvService service, ApiLimits limits, RequestMetrics metrics, Supplier<String> scrape) {
+    HttpApiHandler(KvService service, ApiLimits limits, RequestMetrics metrics, Supplier<String> scrape,
+                   InboundGate gate) {
         super(FullHttpRequest.class);
+        this.gate = gate;
         this.service = service;
         this.limits = limits;
         this.metrics = metrics;
@@ -106,6 +110,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             slot.close = true;
             closing = true;
             scheduleDrain();
+            updateAutoRead();
             return;
         }
         super.channelRead(ctx, msg);
@@ -402,12 +407,17 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         var config = ctx.channel().config();
         if (closing) {
             config.setAutoRead(false);
-        } else if (config.isAutoRead()) {
+            gate.pause();
+        } else if (!paused) {
             if (slots.size() >= limits.inFlightMax() || !ctx.channel().isWritable()) {
+                paused = true;
                 config.setAutoRead(false);
+                gate.pause();
             }
         } else if (slots.size() <= limits.inFlightMax() / 2 && ctx.channel().isWritable()) {
+            paused = false;
             config.setAutoRead(true);
+            gate.resume();
         }
     }
 
@@ -438,6 +448,9 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
 
     /** Percent-decodes a key (RFC 3986; '+' is a plus) and checks it is 1..1024 bytes of strict UTF-8. */
     static String decodeKey(String raw) {
+        if (isPlainAscii(raw)) {
+            return raw; // the common case: nothing to decode, and ASCII is valid UTF-8 byte for byte
+        }
         ByteArrayOutputStream bytes = new ByteArrayOutputStream(raw.length());
         for (int i = 0; i < raw.length(); i++) {
             char c = raw.charAt(i);
@@ -467,6 +480,19 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             throw new IllegalArgumentException("the key is not valid UTF-8");
         }
         return text;
+    }
+
+    private static boolean isPlainAscii(String raw) {
+        if (raw.isEmpty() || raw.length() > Keys.KEY_BYTES_MAX) {
+            return false;
+        }
+        for (int i = 0; i < raw.length(); i++) {
+            char c = raw.charAt(i);
+            if (c == '%' || c >= 0x80) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static long positive(String text, String header) {

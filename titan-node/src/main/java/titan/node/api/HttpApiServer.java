@@ -9,6 +9,7 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
@@ -76,9 +77,14 @@ public final class HttpApiServer implements AutoCloseable {
     /** The handlers of one connection; also what the EmbeddedChannel tests run. */
     static void initPipeline(Channel ch, KvService service, ApiLimits limits, RequestMetrics metrics,
                              Supplier<String> scrape) {
-        ch.pipeline().addLast(new HttpServerCodec(INITIAL_LINE_BYTES_MAX, HEADER_BYTES_MAX, 64 * 1024),
+        InboundGate gate = new InboundGate();
+        // Netty's own pipelining limit closes the connection when exceeded; the handler and the gate
+        // bound unanswered requests with back-pressure instead, so Netty's limit is lifted.
+        HttpDecoderConfig decoding = new HttpDecoderConfig().setMaxInitialLineLength(INITIAL_LINE_BYTES_MAX)
+                .setMaxHeaderSize(HEADER_BYTES_MAX).setMaxChunkSize(64 * 1024);
+        ch.pipeline().addLast(gate, new HttpServerCodec(decoding, Integer.MAX_VALUE),
                 new BoundedAggregator(limits.frameBytesMax()),
-                new HttpApiHandler(service, limits, metrics, scrape));
+                new HttpApiHandler(service, limits, metrics, scrape, gate));
     }
 
     public InetSocketAddress address() {

@@ -1,6 +1,7 @@
 package titan.node.api;
 
 import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -23,8 +24,8 @@ import titan.node.kv.KvResult;
  *
  * <p>Back-pressure: at {@code inFlightMax} unanswered requests, or when the outbound buffer is over
  * its high-water mark (a client that sends and never reads), the handler stops reading the socket
- * ({@code autoRead} off) until half of them are answered and the buffer drained; TCP flow control
- * then stops the client. Memory per connection stays bounded by one frame, {@code inFlightMax}
+ * ({@code autoRead} off), and the decoder leaves frames already read undecoded, until half of them
+ * are answered and the buffer drained; TCP flow control then stops the client. Memory per connection stays bounded by one frame, {@code inFlightMax}
  * answers and the outbound buffer.
  */
 final class TcpApiHandler extends ChannelInboundHandlerAdapter {
@@ -39,6 +40,7 @@ final class TcpApiHandler extends ChannelInboundHandlerAdapter {
     private ChannelHandlerContext ctx;
     private int inFlight;
     private boolean closing;
+    private boolean paused;
 
     TcpApiHandler(KvService service, RequestMetrics metrics, int inFlightMax) {
         this.service = service;
@@ -122,18 +124,27 @@ final class TcpApiHandler extends ChannelInboundHandlerAdapter {
         updateAutoRead();
     }
 
+    /** Whether the decoder may hand over another request now (asked before each frame). */
+    boolean mayDecode() {
+        return !paused;
+    }
+
     private void updateAutoRead() {
         var config = ctx.channel().config();
         if (closing) {
             config.setAutoRead(false);
             return;
         }
-        if (config.isAutoRead()) {
+        if (!paused) {
             if (inFlight >= inFlightMax || !ctx.channel().isWritable()) {
+                paused = true;
                 config.setAutoRead(false);
             }
         } else if (inFlight <= inFlightMax / 2 && ctx.channel().isWritable()) {
+            paused = false;
             config.setAutoRead(true);
+            // Frames read before the pause may wait undecoded in the decoder's buffer: decode them now.
+            ctx.executor().execute(() -> ctx.pipeline().fireChannelRead(Unpooled.EMPTY_BUFFER));
         }
     }
 

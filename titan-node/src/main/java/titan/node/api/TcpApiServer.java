@@ -56,7 +56,8 @@ public final class TcpApiServer implements AutoCloseable {
 
     /** The handlers of one connection; also what the EmbeddedChannel tests run. */
     static void initPipeline(Channel ch, KvService service, ApiLimits limits, RequestMetrics metrics) {
-        ch.pipeline().addLast(new TcpRequestDecoder(limits), new TcpApiHandler(service, metrics, limits.inFlightMax()));
+        TcpApiHandler handler = new TcpApiHandler(service, metrics, limits.inFlightMax());
+        ch.pipeline().addLast(new TcpRequestDecoder(limits, handler::mayDecode), handler);
     }
 
     public InetSocketAddress address() {

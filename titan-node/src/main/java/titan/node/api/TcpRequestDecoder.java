@@ -4,6 +4,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.ByteToMessageDecoder;
 import java.util.List;
+import java.util.function.BooleanSupplier;
 
 import titan.node.api.BinaryProtocol.BodyReader;
 import titan.node.api.BinaryProtocol.Malformed;
@@ -24,10 +25,28 @@ final class TcpRequestDecoder extends ByteToMessageDecoder {
     record Refusal(long requestId, int code, String message, boolean fatal) {}
 
     private final ApiLimits limits;
+    private final BooleanSupplier mayDecode;
     private boolean broken;
 
-    TcpRequestDecoder(ApiLimits limits) {
+    /**
+     * {@code mayDecode} is asked before each frame: while it says no (the connection has as many
+     * requests in flight as it may), frames stay undecoded in the buffer, so a burst read in one go
+     * cannot exceed the in-flight limit. Whoever says yes again must fire a read to resume.
+     */
+    TcpRequestDecoder(ApiLimits limits, BooleanSupplier mayDecode) {
         this.limits = limits;
+        this.mayDecode = mayDecode;
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) throws Exception {
+        if (!mayDecode.getAsBoolean()) {
+            // Paused: the base class would ask the socket for more bytes when a read decoded
+            // nothing (to finish a partial frame); that must wait until the handler resumes.
+            ctx.fireChannelReadComplete();
+            return;
+        }
+        super.channelReadComplete(ctx);
     }
 
     @Override
@@ -36,7 +55,7 @@ final class TcpRequestDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
-        if (in.readableBytes() < BinaryProtocol.LENGTH_BYTES) {
+        if (in.readableBytes() < BinaryProtocol.LENGTH_BYTES || !mayDecode.getAsBoolean()) {
             return;
         }
         long length = in.getUnsignedInt(in.readerIndex());

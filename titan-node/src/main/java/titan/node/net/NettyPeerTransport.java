@@ -77,6 +77,8 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
     private final ChannelGroup channels = new DefaultChannelGroup("titan-peers", GlobalEventExecutor.INSTANCE);
     private final Map<NodeId, PeerLink> links;
     private final Map<NodeId, ClientAddresses> advertised = new ConcurrentHashMap<>();
+    /** The accepted connection of each peer; a newer hello from the same peer replaces it. */
+    private final Map<NodeId, Channel> acceptedByPeer = new ConcurrentHashMap<>();
     private final AtomicInteger inboundConnections = new AtomicInteger();
     private final LongAdder refused = new LongAdder();
     private final LongAdder unroutable = new LongAdder();
@@ -118,8 +120,8 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
                     .bind(config.listen().host(), config.listen().port()).syncUninterruptibly().channel();
         } catch (Exception e) {
             shutdownGroup();
-            throw new UncheckedIOException(new IOException("cannot listen for peers on " + config.listen() + ": "
-                    + e.getMessage(), e));
+            throw new UncheckedIOException("cannot listen for peers on " + config.listen() + ": " + e.getMessage(),
+                    e instanceof IOException io ? io : new IOException(e));
         }
         channels.add(server);
         InetSocketAddress bound = (InetSocketAddress) server.localAddress();
@@ -135,7 +137,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
 
     @Override
     public void send(Message message) {
-        PeerLink link = links.get(message.to());
+        PeerLink link = message == null ? null : links.get(message.to());
         if (link == null || closed) {
             unroutable.increment();
             return;
@@ -151,7 +153,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
     public void sendAll(Collection<? extends Message> messages) {
         Set<PeerLink> touched = new HashSet<>();
         for (Message message : messages) {
-            PeerLink link = links.get(message.to());
+            PeerLink link = message == null ? null : links.get(message.to());
             if (link == null || closed) {
                 unroutable.increment();
             } else if (link.enqueue(message)) {
@@ -201,7 +203,10 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
         return unroutable.sum();
     }
 
-    /** Closes the port and every connection and drops what is queued; waits at most a few seconds. */
+    /**
+     * Closes the port and every connection and drops what is queued; waits at most a few seconds.
+     * Idempotent. Must not be called from an event-loop thread of the transport's group.
+     */
     @Override
     public void close() {
         if (closed) {
@@ -227,6 +232,22 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
 
     void learnAdvertised(NodeId peer, ClientAddresses addresses) {
         advertised.put(peer, addresses);
+    }
+
+    /**
+     * Records {@code channel} as {@code peer}'s accepted connection and closes the one it replaces:
+     * a peer has one outbound connection at a time, so an older one is from a previous life of the
+     * peer (restarted, or its packets blackholed) and would otherwise hold an inbound slot until TCP
+     * gives up on it, which can take many minutes.
+     */
+    void acceptedFrom(NodeId peer, Channel channel) {
+        Channel previous = acceptedByPeer.put(peer, channel);
+        channel.closeFuture().addListener(f -> acceptedByPeer.remove(peer, channel));
+        if (previous != null && previous != channel && previous.isOpen()) {
+            log.info("{}: {} connected again from {}; closing its previous connection from {}", config.self(), peer,
+                    channel.remoteAddress(), previous.remoteAddress());
+            previous.close();
+        }
     }
 
     void deliver(Message message) {

@@ -84,6 +84,7 @@ final class PeerChannelHandler extends ChannelInboundHandlerAdapter {
         handshakeTimeout.cancel(false);
         transport.learnAdvertised(remote, hello.addresses());
         if (link == null) {
+            transport.acceptedFrom(remote, ctx.channel());
             transport.writeHello(ctx.channel());
             log.info("{}: accepted peer {} from {}", config.self(), remote, ctx.channel().remoteAddress());
         } else {

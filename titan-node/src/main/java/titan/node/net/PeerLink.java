@@ -67,6 +67,7 @@ final class PeerLink {
     private final LongAdder received = new LongAdder();
     private final LongAdder flushes = new LongAdder();
     private final AtomicLong attempts = new AtomicLong();
+    private final AtomicLong unsendable = new AtomicLong();
 
     private Channel channel;
     private int failures;
@@ -110,11 +111,18 @@ final class PeerLink {
             dropped.increment();
             return false;
         }
-        int frameBytes = codec.frameBytes(message);
+        int frameBytes;
+        try {
+            frameBytes = codec.frameBytes(message);
+        } catch (RuntimeException malformed) { // e.g. a null chunk: a bug upstream, but send must not throw
+            frameBytes = Integer.MAX_VALUE;
+        }
         if (frameBytes - PeerMessageCodec.HEADER_BYTES > codec.frameBytesMax()) {
             dropped.increment();
-            log.error("{}: dropping {} to {}: its frame of {} bytes is over frameBytesMax {}", self, message, peer,
-                    frameBytes, codec.frameBytesMax());
+            if (unsendable.getAndIncrement() % 1000 == 0) { // a misconfiguration repeats on every retry
+                log.error("{}: dropping {} to {}: it cannot be encoded in frameBytesMax {} ({} so far)", self,
+                        message, peer, codec.frameBytesMax(), unsendable.get());
+            }
             return false;
         }
         if (queuedMessages.incrementAndGet() > config.queueMessagesMax()) {
@@ -160,10 +168,12 @@ final class PeerLink {
             return; // channelWritabilityChanged drains again; the bounded queue drops meanwhile
         }
         ByteBuf batch = null;
+        boolean wrote = false;
         Pending next;
         while ((next = queue.peek()) != null) {
             if (batch != null && batch.readableBytes() + next.frameBytes() > WRITE_BATCH_BYTES) {
                 ch.write(batch, ch.voidPromise());
+                wrote = true;
                 batch = null;
                 if (!ch.isWritable()) {
                     break;
@@ -188,11 +198,14 @@ final class PeerLink {
         }
         if (batch != null && batch.isReadable()) {
             ch.write(batch, ch.voidPromise());
+            wrote = true;
         } else if (batch != null) {
             batch.release();
         }
-        ch.flush();
-        flushes.increment();
+        if (wrote) {
+            ch.flush();
+            flushes.increment();
+        }
     }
 
     private void connect() {

@@ -2,6 +2,7 @@ package titan.node.net;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Collections;
 import java.util.Map;
 import java.util.TreeMap;
 import titan.raft.NodeId;
@@ -53,7 +54,7 @@ public record PeerTransportConfig(
         }
         TreeMap<NodeId, HostPort> others = new TreeMap<>(peers);
         others.remove(self);
-        peers = Map.copyOf(others);
+        peers = Collections.unmodifiableSortedMap(others);
         if (frameBytesMax < 64 || queueMessagesMax < 1 || queueBytesMax < PeerMessageCodec.HEADER_BYTES + (long) frameBytesMax) {
             throw new IllegalArgumentException("need frameBytesMax >= 64, queueMessagesMax >= 1 and queueBytesMax"
                     + " >= one whole frame");

@@ -292,4 +292,22 @@ class HttpApiHandlerTest {
         assertThat(channel.config().isAutoRead()).isTrue();
         assertThat(responses()).hasSize(LIMITS.inFlightMax());
     }
+
+    @Test
+    void bytesArrivingWhilePausedAreHeldUntilHalfTheRequestsAreAnswered() {
+        // Goal: the gate in front of the decoder keeps a paused connection from decoding more requests.
+        StringBuilder many = new StringBuilder();
+        for (int i = 0; i < LIMITS.inFlightMax(); i++) {
+            many.append(request("GET", "/v1/kv/k", "", ""));
+        }
+        send(many.toString());
+        send(request("GET", "/v1/kv/late1", "", "") + request("GET", "/v1/kv/late2", "", ""));
+        assertThat(service.submitted).hasSize(LIMITS.inFlightMax());
+        for (int i = 0; i < LIMITS.inFlightMax() / 2; i++) {
+            service.take(i).reply().accept(new ClientOutcome.Read(null));
+        }
+        channel.runPendingTasks();
+        assertThat(service.submitted).hasSize(LIMITS.inFlightMax() + 2);
+        assertThat(service.take(LIMITS.inFlightMax() + 1).request()).isEqualTo(new KvRequest.Read("late2", false));
+    }
 }

@@ -330,6 +330,25 @@ class TcpApiHandlerTest {
     }
 
     @Test
+    void aBurstOverTheLimitIsDecodedOnlyAsSlotsFree() {
+        // Goal: frames read in one go beyond the in-flight limit wait undecoded, then are served in order.
+        ByteBuf out = Unpooled.buffer();
+        int burst = LIMITS.inFlightMax() + 4;
+        for (int i = 1; i <= burst; i++) {
+            BinaryProtocol.writeCommand(out, i, new KvCommand.Put(7, i, "k", bytes("v")));
+        }
+        send(out);
+        assertThat(service.submitted).hasSize(LIMITS.inFlightMax());
+        for (int i = 0; i < LIMITS.inFlightMax() / 2; i++) {
+            service.take(i).reply().accept(new ClientOutcome.Applied(KvResult.Ok.WRITTEN, i + 1, 1));
+        }
+        channel.runPendingTasks();
+        channel.runPendingTasks(); // the drain, then the resumed decode
+        assertThat(service.submitted).hasSize(burst);
+        assertThat(((KvRequest.Write) service.take(burst - 1).request()).command().sequence()).isEqualTo(burst);
+    }
+
+    @Test
     void anAnswerAfterTheConnectionClosedIsDropped() {
         ByteBuf out = Unpooled.buffer();
         BinaryProtocol.writeCommand(out, 1, new KvCommand.Put(7, 1, "k", bytes("v")));

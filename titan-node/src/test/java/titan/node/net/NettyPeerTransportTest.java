@@ -1,12 +1,20 @@
 package titan.node.net;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
 import java.io.IOException;
-import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.net.Socket;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -18,16 +26,15 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BooleanSupplier;
 import java.util.function.Consumer;
-import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import titan.raft.Entry;
+import titan.raft.Membership;
 import titan.raft.Message;
 import titan.raft.Message.AppendRequest;
 import titan.raft.Message.HeartbeatRequest;
 import titan.raft.NodeId;
+import titan.raft.SnapshotMeta;
 
 /**
  * Real transports on loopback ports chosen by the kernel. Every wait polls with a deadline; each
@@ -197,6 +204,23 @@ class NettyPeerTransportTest {
     }
 
     @Test
+    void metricsReadTheCountersWhenScraped() {
+        // n2 is unreachable (port 1) and n9 unknown: both kinds of drop must show in the registry.
+        NettyPeerTransport n1 = start(config(1, 2, CLUSTER));
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        PeerTransportMetrics.bind(n1, registry);
+        n1.send(heartbeat(n(1), n(9), 1));
+        assertThat(registry.get("titan.peer.messages.unroutable").functionCounter().count()).isEqualTo(1);
+        await("n2's heartbeats are dropped and reconnects tried", () -> {
+            n1.send(heartbeat(n(1), n(2), 1));
+            return registry.get("titan.peer.messages.dropped").tag("peer", "n2").functionCounter().count() > 0
+                    && registry.get("titan.peer.reconnects").tag("peer", "n2").functionCounter().count() > 0;
+        });
+        assertThat(registry.get("titan.peer.connected").tag("peer", "n2").gauge().value()).isZero();
+        assertThat(registry.get("titan.peer.messages.sent").tag("peer", "n2").functionCounter().count()).isZero();
+    }
+
+    @Test
     void aMessageOverTheFrameLimitIsDroppedNotSent() {
         PeerTransportConfig c = config(1, 2, CLUSTER);
         NettyPeerTransport n1 = start(new PeerTransportConfig(c.self(), CLUSTER, c.advertised(), c.listen(), c.peers(),
@@ -205,6 +229,13 @@ class NettyPeerTransportTest {
         wire(List.of(n1, n2));
         n1.send(new AppendRequest(n(1), n(2), 1, 0, 0, List.of(Entry.command(1, 1, new byte[1024])), 0));
         assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(1);
+        // Transport.send must not throw, even on messages no correct caller makes.
+        n1.send(new Message.InstallSnapshotRequest(n(1), n(2), 1, new SnapshotMeta(0, 0,
+                Membership.EMPTY), 0, null, true));
+        n1.send(null);
+        n1.sendAll(Arrays.asList(null, heartbeat(n(1), n(7), 1)));
+        assertThat(n1.stats().get(n(2)).messagesDropped()).isEqualTo(2);
+        assertThat(n1.unroutableMessages()).isEqualTo(3);
         sendUntilDelivered(n1, n(2), 1);
         assertThat(inbox(n(2))).allMatch(m -> m instanceof HeartbeatRequest);
     }
@@ -307,6 +338,18 @@ class NettyPeerTransportTest {
     }
 
     @Test
+    void aBusyPortIsAClearError() {
+        NettyPeerTransport n1 = start(config(1, 2, CLUSTER));
+        PeerTransportConfig c = config(2, 2, CLUSTER);
+        HostPort busy = n1.listenAddress();
+        assertThatThrownBy(() -> start(new PeerTransportConfig(c.self(), CLUSTER, c.advertised(), busy, c.peers(),
+                c.frameBytesMax(), c.queueMessagesMax(), c.queueBytesMax(), c.backoffMin(), c.backoffMax(),
+                c.handshakeTimeout(), c.inboundConnectionsMax(), 1)))
+                .isInstanceOf(UncheckedIOException.class)
+                .hasMessageContaining("cannot listen for peers on " + busy);
+    }
+
+    @Test
     void aFrameBeforeTheHelloIsRefused() throws IOException {
         NettyPeerTransport n1 = start(config(1, 2, CLUSTER));
         try (Socket socket = new Socket("127.0.0.1", n1.listenAddress().port())) {
@@ -316,6 +359,32 @@ class NettyPeerTransportTest {
         }
         assertThat(n1.refusedConnections()).isEqualTo(1);
         assertThat(inbox(n(1))).isEmpty();
+    }
+
+    @Test
+    void aNewConnectionFromAPeerReplacesItsOldOne() throws IOException {
+        // A socket that said hello as n1 and then went silent stands for n1's previous life (killed
+        // without a FIN): when the real n1 connects, n2 must close the old connection.
+        List<NettyPeerTransport> nodes = cluster(2);
+        NettyPeerTransport n2 = nodes.get(1);
+        try (Socket old = new Socket("127.0.0.1", n2.listenAddress().port())) {
+            ByteBuf hello = Unpooled.buffer();
+            new PeerMessageCodec().writeHelloFrame(new PeerHello(CLUSTER, n(1), 1, clientAddresses(1)), hello);
+            byte[] bytes = new byte[hello.readableBytes()];
+            hello.readBytes(bytes);
+            old.getOutputStream().write(bytes);
+            old.setSoTimeout((int) DEADLINE.toMillis());
+            int helloBytes = 0;
+            while (helloBytes < bytes.length - 1) { // n2's hello back, of about the same size
+                assertThat(old.getInputStream().read()).as("n2 answers the hello").isNotEqualTo(-1);
+                helloBytes++;
+            }
+            sendUntilDelivered(nodes.get(0), n(2), 1);
+            while (old.getInputStream().read() != -1) {
+                // the rest of n2's hello, then the end of the stream
+            }
+        }
+        assertThat(n2.refusedConnections()).isZero();
     }
 
     @Test
@@ -392,7 +461,7 @@ class NettyPeerTransportTest {
         PeerMessageCodec codec = new PeerMessageCodec();
         byte[] noise = new byte[1 + random.nextInt(2000)];
         random.nextBytes(noise);
-        io.netty.buffer.ByteBuf out = io.netty.buffer.Unpooled.buffer();
+        ByteBuf out = Unpooled.buffer();
         switch (kind) {
             case 0 -> out.writeBytes(noise);
             case 1 -> out.writeShort(PeerMessageCodec.MAGIC).writeByte(1).writeInt(noise.length).writeBytes(noise);

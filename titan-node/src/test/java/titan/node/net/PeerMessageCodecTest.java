@@ -3,6 +3,8 @@ package titan.node.net;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.List;
@@ -178,7 +180,7 @@ class PeerMessageCodecTest {
     void helloRoundTripsThroughTheFrameDecoderPath() {
         PeerHello hello = new PeerHello("lab-é", NodeId.of(3), 1,
                 new ClientAddresses(HostPort.parse("10.0.0.3:8080"), HostPort.parse("[::1]:9090")));
-        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer();
         CODEC.writeHelloFrame(hello, buf);
         assertThat(CODEC.getBodyLength(buf)).isEqualTo(buf.readableBytes() - PeerMessageCodec.HEADER_BYTES);
         assertThat(CODEC.decodeBody(buf.skipBytes(PeerMessageCodec.HEADER_BYTES))).isEqualTo(hello);
@@ -196,7 +198,7 @@ class PeerMessageCodecTest {
     }
 
     static byte[] helloFrame() {
-        io.netty.buffer.ByteBuf buf = io.netty.buffer.Unpooled.buffer();
+        ByteBuf buf = Unpooled.buffer();
         CODEC.writeHelloFrame(new PeerHello("c", N1, 1, new ClientAddresses(new HostPort("h", 1),
                 new HostPort("h", 2))), buf);
         byte[] out = new byte[buf.readableBytes()];
