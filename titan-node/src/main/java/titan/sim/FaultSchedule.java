@@ -7,6 +7,9 @@ import java.util.Locale;
 import java.util.Set;
 import java.util.random.RandomGenerator;
 
+import titan.nemesis.Fault;
+import titan.nemesis.NetworkFaults;
+
 /**
  * When faults happen: windows of {@code [start, start + duration)} in simulated time, generated
  * from the seed, or edited by the shrinker (dropping windows keeps the rest of the run's choices).

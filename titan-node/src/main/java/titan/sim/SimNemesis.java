@@ -8,6 +8,8 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
+import titan.nemesis.Fault;
+import titan.nemesis.NetworkFaults;
 import titan.raft.Membership;
 import titan.raft.MembershipChange;
 import titan.raft.NodeId;

@@ -6,6 +6,7 @@ import java.util.Set;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
+import titan.nemesis.NetworkFaults;
 import titan.node.Transport;
 import titan.raft.Message;
 import titan.raft.NodeId;

@@ -39,6 +39,8 @@ public final class TitanLab implements Runnable {
     /** Builds the command line with the lab's exit-code conventions. */
     public static CommandLine commandLine() {
         CommandLine line = new CommandLine(new TitanLab());
+        line.addSubcommand(new titan.lab.test.TestCommand()); // lab tests against real clusters (titan.lab.test)
+        line.addSubcommand(new titan.lab.campaign.CampaignCommand()); // matrices of lab tests (titan.lab.campaign)
         line.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             cmd.getErr().println("titan-lab: " + ex.getMessage());

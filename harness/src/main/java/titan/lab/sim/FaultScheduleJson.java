@@ -8,9 +8,9 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import titan.sim.Fault;
+import titan.nemesis.Fault;
 import titan.sim.FaultSchedule;
-import titan.sim.NetworkFaults;
+import titan.nemesis.NetworkFaults;
 
 /**
  * A fault schedule as JSON, so that {@code test.json} holds the exact windows of a (shrunk) run and

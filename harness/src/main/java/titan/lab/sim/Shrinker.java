@@ -126,12 +126,12 @@ public final class Shrinker {
      * happens to hit the leader, which the shorter run need not repeat. At most three.
      */
     private static List<FaultSchedule.Window> candidates(List<FaultSchedule.Window> suspects) {
-        java.util.LinkedHashMap<titan.sim.Fault, FaultSchedule.Window> byFault = new java.util.LinkedHashMap<>();
+        java.util.LinkedHashMap<titan.nemesis.Fault, FaultSchedule.Window> byFault = new java.util.LinkedHashMap<>();
         for (FaultSchedule.Window w : suspects) {
-            titan.sim.Fault aimed = w.fault() instanceof titan.sim.Fault.Crash ? new titan.sim.Fault.Crash(titan.sim.Fault.Target.LEADER)
-                    : w.fault() instanceof titan.sim.Fault.Pause ? new titan.sim.Fault.Pause(titan.sim.Fault.Target.LEADER)
-                    : w.fault() instanceof titan.sim.Fault.Partition ? new titan.sim.Fault.Partition(
-                    titan.sim.Fault.PartitionShape.ISOLATE_LEADER) : null;
+            titan.nemesis.Fault aimed = w.fault() instanceof titan.nemesis.Fault.Crash ? new titan.nemesis.Fault.Crash(titan.nemesis.Fault.Target.LEADER)
+                    : w.fault() instanceof titan.nemesis.Fault.Pause ? new titan.nemesis.Fault.Pause(titan.nemesis.Fault.Target.LEADER)
+                    : w.fault() instanceof titan.nemesis.Fault.Partition ? new titan.nemesis.Fault.Partition(
+                    titan.nemesis.Fault.PartitionShape.ISOLATE_LEADER) : null;
             if (aimed != null) {
                 byFault.putIfAbsent(aimed, new FaultSchedule.Window(w.startMicros(), w.durationMicros(), aimed));
             }

@@ -8,9 +8,9 @@ import java.util.Set;
 
 import org.junit.jupiter.api.Test;
 import titan.node.UnsafeSwitch;
-import titan.sim.Fault;
+import titan.nemesis.Fault;
 import titan.sim.FaultSchedule;
-import titan.sim.NetworkFaults;
+import titan.nemesis.NetworkFaults;
 import titan.sim.SimOptions;
 
 /** The shrinker makes a failing run much smaller and keeps its failure kind; a schedule survives test.json. */

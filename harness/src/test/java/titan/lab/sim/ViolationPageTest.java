@@ -7,7 +7,7 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import titan.raft.NodeId;
 import titan.sim.Coverage;
-import titan.sim.Fault;
+import titan.nemesis.Fault;
 import titan.sim.FaultSchedule;
 import titan.sim.SimOptions;
 import titan.sim.SimResult;

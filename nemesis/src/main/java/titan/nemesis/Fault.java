@@ -1,9 +1,11 @@
-package titan.sim;
+package titan.nemesis;
 
 /**
- * One fault of Jepsen's catalogue, as data. A fault names a shape, not nodes: the nodes are chosen
- * when it starts (the leader at that moment, a random minority, …), from the fault's own random
- * stream, and every fault is healed when its window ends.
+ * One fault of Jepsen's catalogue, as data, shared by every runtime: the simulator ({@code titan.sim})
+ * and the lab's real runtimes (local processes, Docker) inject the same records. A fault names a
+ * shape, not nodes: the nodes are chosen when it starts (the leader at that moment, a random
+ * minority, …), from the fault's own random stream, and every fault is healed when its window ends.
+ * A runtime that cannot inject a fault (the simulator has no bandwidth limit) never draws it.
  */
 public sealed interface Fault {
     /** A short name for reports and history lines, e.g. {@code partition-halves}. */
@@ -55,6 +57,37 @@ public sealed interface Fault {
     record ClockSkew(double rate) implements Fault {
         public String name() {
             return "clock-skew";
+        }
+    }
+
+    /**
+     * Limits every peer link to {@code bytesPerSecond} (a throttling proxy). Real runtimes only:
+     * the simulator's network has no bandwidth.
+     */
+    record Throttle(long bytesPerSecond) implements Fault {
+        public Throttle {
+            if (bytesPerSecond <= 0) {
+                throw new IllegalArgumentException("bytesPerSecond must be positive: " + bytesPerSecond);
+            }
+        }
+
+        public String name() {
+            return "links-throttled";
+        }
+    }
+
+    /** What happens to the tail of a stopped node's write-ahead log. */
+    enum WalDamageKind { TRUNCATE, CORRUPT }
+
+    /**
+     * Kills nodes, damages the tail of their write-ahead log (cuts bytes off it, or flips bytes in
+     * it), and restarts them at the end. Real runtimes only (the simulator tears unsynced tails on
+     * every crash by itself). This breaks Raft's stable-storage assumption when the damaged bytes
+     * had been synced, so it is for testing recovery, and drawn only when asked for by name.
+     */
+    record WalDamage(Target target, WalDamageKind kind) implements Fault {
+        public String name() {
+            return "wal-" + kind.name().toLowerCase() + "-" + target.name().toLowerCase();
         }
     }
 }

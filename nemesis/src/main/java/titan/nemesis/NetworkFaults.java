@@ -1,4 +1,4 @@
-package titan.sim;
+package titan.nemesis;
 
 /**
  * How the simulated network misbehaves on every link that is not cut: each message is lost with

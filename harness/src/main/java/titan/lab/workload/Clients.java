@@ -1,0 +1,35 @@
+package titan.lab.workload;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+import titan.client.ClientOptions;
+import titan.client.Endpoint;
+import titan.client.HttpTitanClient;
+import titan.client.TcpTitanClient;
+import titan.client.TitanClient;
+
+/** Opens the Java client of a protocol ({@code http} or {@code tcp}) on a cluster's endpoints. */
+public final class Clients {
+    private Clients() {}
+
+    /** The protocols a test may use. */
+    public static final List<String> PROTOCOLS = List.of("http", "tcp");
+
+    /**
+     * A client whose calls end within {@code timeout} (then {@link titan.client.Outcome.Indeterminate}),
+     * with enough HTTP connections per node that {@code concurrency} workers never queue behind each
+     * other (one HTTP request at a time per connection).
+     *
+     * @throws IllegalArgumentException for an unknown protocol
+     */
+    public static TitanClient open(String protocol, List<Endpoint> endpoints, Duration timeout, int concurrency) {
+        ClientOptions options = ClientOptions.defaults().withTimeout(timeout);
+        return switch (protocol.toLowerCase(Locale.ROOT)) {
+            case "http" -> new HttpTitanClient(endpoints, options.withConnectionsPerNode(Math.max(1, concurrency)));
+            case "tcp" -> new TcpTitanClient(endpoints, options);
+            default -> throw new IllegalArgumentException("unknown protocol '" + protocol + "'; known: http, tcp");
+        };
+    }
+}

@@ -1,0 +1,122 @@
+package titan.nemesis;
+
+import java.util.EnumSet;
+import java.util.Locale;
+import java.util.Set;
+import java.util.random.RandomGenerator;
+
+/**
+ * The kinds of fault a real-runtime schedule draws from ({@code --nemesis partition,kill}), and how
+ * one concrete {@link Fault} of a kind is drawn. The simulator keeps its own list of kinds in
+ * {@code titan.sim.FaultSchedule} over the same {@link Fault} records.
+ */
+public enum FaultKind {
+    /** Partitions of every shape: random halves, isolate one, isolate the leader, ring, bridge, one-way. */
+    PARTITION("partition"),
+    /** Kill (SIGKILL) one node, the leader, a minority, a majority or all, and restart them. */
+    KILL("kill"),
+    /** Pause (SIGSTOP) one node, the leader, a minority or a majority, and resume them. */
+    PAUSE("pause"),
+    /** Slow links (delay with jitter) and flaky links (connections dropped). */
+    LINKS("links"),
+    /** Links throttled to a few KiB/s. */
+    THROTTLE("throttle"),
+    /** One node's clock runs fast or slow (through the node's admin endpoint). */
+    CLOCK("clock"),
+    /** A stopped node's WAL tail truncated or corrupted; never part of "all" (see {@link Fault.WalDamage}). */
+    WAL("wal"),
+    /** Only the leader isolated (a subset of partition, for targeted tests; not part of "all"). */
+    ISOLATE_LEADER("isolate-leader"),
+    /** Only the leader killed (a subset of kill; not part of "all"). */
+    KILL_LEADER("kill-leader"),
+    /** Only the leader paused (a subset of pause; not part of "all"). */
+    PAUSE_LEADER("pause-leader");
+
+    /** The kinds "all" stands for: every fault, each shape drawn at random. */
+    private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
+
+    private final String flag;
+
+    FaultKind(String flag) {
+        this.flag = flag;
+    }
+
+    public String flag() {
+        return flag;
+    }
+
+    /**
+     * Parses {@code partition,kill}; {@code none} or blank is no fault, {@code all} every kind but
+     * {@link #WAL} and the leader-only kinds. Synonyms: {@code crash} for kill, {@code slow}/{@code flaky} for links.
+     *
+     * @throws IllegalArgumentException naming the unknown kind and the known ones
+     */
+    public static Set<FaultKind> parseList(String text) {
+        EnumSet<FaultKind> kinds = EnumSet.noneOf(FaultKind.class);
+        if (text == null || text.isBlank() || text.trim().equals("none")) {
+            return kinds;
+        }
+        for (String part : text.split(",")) {
+            String p = part.trim().toLowerCase(Locale.ROOT);
+            switch (p) {
+                case "all" -> kinds.addAll(ALL);
+                case "none" -> { }
+                case "partition" -> kinds.add(PARTITION);
+                case "kill", "crash" -> kinds.add(KILL);
+                case "pause" -> kinds.add(PAUSE);
+                case "links", "slow", "flaky" -> kinds.add(LINKS);
+                case "throttle" -> kinds.add(THROTTLE);
+                case "clock", "clock-skew" -> kinds.add(CLOCK);
+                case "wal" -> kinds.add(WAL);
+                case "isolate-leader" -> kinds.add(ISOLATE_LEADER);
+                case "kill-leader" -> kinds.add(KILL_LEADER);
+                case "pause-leader" -> kinds.add(PAUSE_LEADER);
+                default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
+                        + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, all, none");
+            }
+        }
+        return kinds;
+    }
+
+    /** The fewest nodes a fault of this kind needs. */
+    public int nodesMin() {
+        return switch (this) {
+            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER -> 2;
+            default -> 1;
+        };
+    }
+
+    /** Draws one concrete fault of this kind for a cluster of {@code nodes}. */
+    public Fault draw(RandomGenerator random, int nodes) {
+        return switch (this) {
+            case PARTITION -> new Fault.Partition(pick(partitionShapes(nodes), random));
+            case KILL -> new Fault.Crash(pick(Fault.Target.values(), random));
+            case PAUSE -> new Fault.Pause(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                    Fault.Target.MINORITY, Fault.Target.MAJORITY}, random));
+            case LINKS -> random.nextBoolean()
+                    // slow: 5-50 ms delay with exponential jitter of a few ms, nothing lost
+                    ? new Fault.Links(new NetworkFaults(0, 0, (5 + random.nextInt(46)) * 1000L,
+                            (1 + random.nextInt(10)) * 1000L))
+                    // flaky: each chunk of peer traffic drops its connection with a small probability
+                    : new Fault.Links(new NetworkFaults(0.01 + random.nextDouble() * 0.09, 0, 1000, 1000));
+            case THROTTLE -> new Fault.Throttle(1024L * (4 + random.nextInt(60)));
+            case CLOCK -> new Fault.ClockSkew(random.nextBoolean() ? 0.5 + random.nextDouble() * 0.4
+                    : 1.5 + random.nextDouble() * 2.5);
+            case ISOLATE_LEADER -> new Fault.Partition(Fault.PartitionShape.ISOLATE_LEADER);
+            case KILL_LEADER -> new Fault.Crash(Fault.Target.LEADER);
+            case PAUSE_LEADER -> new Fault.Pause(Fault.Target.LEADER);
+            case WAL -> new Fault.WalDamage(Fault.Target.ONE,
+                    random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
+        };
+    }
+
+    private static Fault.PartitionShape[] partitionShapes(int nodes) {
+        return nodes >= 3 ? Fault.PartitionShape.values() : new Fault.PartitionShape[] {
+            Fault.PartitionShape.HALVES, Fault.PartitionShape.ISOLATE_ONE, Fault.PartitionShape.ISOLATE_LEADER,
+            Fault.PartitionShape.ONE_WAY};
+    }
+
+    private static <T> T pick(T[] options, RandomGenerator random) {
+        return options[random.nextInt(options.length)];
+    }
+}
