@@ -84,10 +84,14 @@ public final class BenchCommand implements Callable<Integer> {
     boolean fake;
 
     /**
-     * The runtimes that can start a cluster for the benchmark. Empty until the lab's local and Docker
-     * runtimes and the Titan client are connected here.
+     * The runtimes that can start a cluster for the benchmark: the local runtime; Docker is not
+     * connected yet.
      */
-    static Optional<Backend> backend(String runtime) {
+    static Optional<Backend> backend(String runtime, int pipeline) {
+        if (runtime.equals("local")) {
+            return Optional.of(new Backend(new LocalLauncher(), new TitanClientFactory(pipeline, 1,
+                    java.time.Duration.ofSeconds(5))));
+        }
         return Optional.empty();
     }
 
@@ -106,14 +110,20 @@ public final class BenchCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         try (SystemLoadClock clock = new SystemLoadClock()) {
-            Optional<Backend> chosen = fake ? Optional.of(fakeBackend(clock)) : backend(runtime);
+            Optional<Backend> chosen = fake ? Optional.of(fakeBackend(clock)) : backend(runtime, pipeline);
             if (chosen.isEmpty()) {
                 err.printf("titan-lab bench: the '%s' runtime cannot start a cluster for the benchmark in this build yet "
                         + "(the lab's %s runtime and the Titan client are not connected to it).%n", runtime, runtime);
                 err.flush();
                 return TitanLab.EXIT_INTERNAL;
             }
-            return run(settings, chosen.get(), clock, o, err);
+            try {
+                return run(settings, chosen.get(), clock, o, err);
+            } finally {
+                if (chosen.get().clients() instanceof AutoCloseable closeable) {
+                    closeable.close();
+                }
+            }
         }
     }
 
