@@ -174,7 +174,10 @@ public final class DockerRuntime implements ClusterRuntime {
 
     /** A client of the engine named by DOCKER_HOST (default: the local socket). */
     static DockerClient connect(Duration responseTimeout) {
-        DefaultDockerClientConfig config = DefaultDockerClientConfig.createDefaultConfigBuilder().build();
+        return connect(DefaultDockerClientConfig.createDefaultConfigBuilder().build(), responseTimeout);
+    }
+
+    private static DockerClient connect(DefaultDockerClientConfig config, Duration responseTimeout) {
         ZerodepDockerHttpClient client = new ZerodepDockerHttpClient.Builder().dockerHost(config.getDockerHost())
                 .sslConfig(config.getSSLConfig()).maxConnections(32).connectionTimeout(Duration.ofSeconds(2))
                 .responseTimeout(responseTimeout).build();
@@ -183,9 +186,18 @@ public final class DockerRuntime implements ClusterRuntime {
 
     /** Why the Docker runtime cannot run here, in one line; empty when an engine answers. */
     public static Optional<String> engineProblem() {
+        return engineProblem(DefaultDockerClientConfig.createDefaultConfigBuilder());
+    }
+
+    /** {@link #engineProblem()} for the engine at {@code dockerHost}, e.g. {@code unix:///var/run/docker.sock}. */
+    static Optional<String> engineProblem(String dockerHost) {
+        return engineProblem(DefaultDockerClientConfig.createDefaultConfigBuilder().withDockerHost(dockerHost));
+    }
+
+    private static Optional<String> engineProblem(DefaultDockerClientConfig.Builder builder) {
         DockerClient client;
         try {
-            client = connect(Duration.ofSeconds(3));
+            client = connect(builder.build(), Duration.ofSeconds(3));
         } catch (RuntimeException e) {
             return Optional.of("no Docker engine: " + oneLine(e));
         }
@@ -197,13 +209,12 @@ public final class DockerRuntime implements ClusterRuntime {
     }
 
     private static Optional<String> engineProblem(DockerClient client) {
-        String host = System.getenv().getOrDefault("DOCKER_HOST", "unix:///var/run/docker.sock");
         try {
             client.pingCmd().exec();
             return Optional.empty();
         } catch (RuntimeException e) {
-            return Optional.of("no Docker engine answers at " + host + " (install docker.io and start dockerd): "
-                    + oneLine(e));
+            return Optional.of("no Docker engine answers (install docker.io and start dockerd; DOCKER_HOST names"
+                    + " another engine): " + oneLine(e));
         }
     }
 
@@ -696,21 +707,47 @@ public final class DockerRuntime implements ClusterRuntime {
                 .map(live -> !live.equals(label)).orElse(true);
     }
 
-    /** The first 172.28.x.0/24 that no Docker network uses. */
+    /** The first 172.28.x.0/24 (x from 200 on) that overlaps no Docker network's IPv4 subnet. */
     private String freeSubnet() {
-        Set<String> used = new HashSet<>();
+        List<String> used = new ArrayList<>();
         for (Network n : docker.listNetworksCmd().exec()) {
             if (n.getIpam() != null && n.getIpam().getConfig() != null) {
                 n.getIpam().getConfig().forEach(c -> used.add(c.getSubnet()));
             }
         }
+        return freeSubnet(used);
+    }
+
+    static String freeSubnet(List<String> used) {
         for (int x = 200; x < 456; x++) {
             String candidate = "172.28." + (x % 256) + ".0/24";
-            if (!used.contains(candidate)) {
+            if (used.stream().noneMatch(u -> overlaps(u, candidate))) {
                 return candidate;
             }
         }
-        throw new IllegalStateException("every 172.28.x.0/24 is taken by a Docker network");
+        throw new IllegalStateException("every 172.28.x.0/24 overlaps a Docker network");
+    }
+
+    /** Whether two IPv4 CIDR blocks share an address; anything else (IPv6, null) overlaps nothing. */
+    static boolean overlaps(String a, String b) {
+        long[] x = cidr(a);
+        long[] y = cidr(b);
+        return x != null && y != null && x[0] <= y[1] && y[0] <= x[1];
+    }
+
+    private static long[] cidr(String block) {
+        if (block == null || !block.matches("\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}")) {
+            return null;
+        }
+        String[] parts = block.split("[./]");
+        long address = 0;
+        for (int i = 0; i < 4; i++) {
+            address = address << 8 | Integer.parseInt(parts[i]);
+        }
+        int bits = Integer.parseInt(parts[4]);
+        long size = 1L << (32 - Math.min(32, bits));
+        long first = address & ~(size - 1) & 0xffffffffL;
+        return new long[] {first, first + size - 1};
     }
 
     private void check(String node) {

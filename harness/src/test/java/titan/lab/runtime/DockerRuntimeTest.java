@@ -44,6 +44,11 @@ class DockerRuntimeTest {
             }
             Assumptions.abort(problem.get());
         }
+        String staleNetwork;
+        try (DockerClient docker = DockerRuntime.connect(Duration.ofSeconds(10))) { // left by a lab that is gone
+            staleNetwork = docker.createNetworkCmd().withName("titan-lab-stale-" + ProcessHandle.current().pid())
+                    .withLabels(java.util.Map.of(DockerRuntime.LABEL, "999999999@1")).exec().getId();
+        }
         DockerRuntime.Options d = DockerRuntime.Options.defaults(3, dir.resolve("nodes"), List.of());
         String owner;
         long t0 = System.nanoTime();
@@ -55,6 +60,9 @@ class DockerRuntimeTest {
             System.out.printf("docker runtime: set up %d ms, 3 nodes ready in %d ms%n",
                     (created - t0) / 1_000_000, (started - created) / 1_000_000);
             owner = DockerRuntime.ownerLabel(ProcessHandle.current());
+            try (DockerClient docker = DockerRuntime.connect(Duration.ofSeconds(10))) {
+                assertThat(docker.listNetworksCmd().exec()).noneMatch(n -> n.getId().equals(staleNetwork));
+            }
             ClusterProbe probe = new ClusterProbe(r.endpoints());
             String leader = await(probe::leader, "a leader");
             assertThat(r.endpoints()).allSatisfy(e -> assertThat(e.host()).isEqualTo("127.0.0.1"));
