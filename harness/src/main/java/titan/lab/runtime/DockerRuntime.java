@@ -115,6 +115,13 @@ public final class DockerRuntime implements ClusterRuntime {
 
     private record Node(String id, String ip, int http, int tcp, int admin) {}
 
+    static {
+        // docker-java's HTTP client logs each retried connection at INFO: the lab reports failures itself.
+        if (org.slf4j.LoggerFactory.getLogger("com.github.dockerjava") instanceof ch.qos.logback.classic.Logger logger) {
+            logger.setLevel(ch.qos.logback.classic.Level.WARN);
+        }
+    }
+
     private final Options options;
     private final DockerClient docker;
     private final String owner = ownerLabel(ProcessHandle.current());
