@@ -107,9 +107,11 @@ public final class TestCommand implements Callable<Integer> {
 
     /** Builds and validates the configuration; every problem is one line in an IllegalArgumentException. */
     public TestConfig config() {
-        if (!runtime.equals("local") && !runtime.equals("sim")) {
-            throw new IllegalArgumentException("unknown runtime '" + runtime + "'; known: local, sim (docker is not"
-                    + " built yet)");
+        if (!runtime.equals("local") && !runtime.equals("sim") && !runtime.equals("docker")) {
+            throw new IllegalArgumentException("unknown runtime '" + runtime + "'; known: local, docker, sim");
+        }
+        if (runtime.equals("docker")) { // no engine: one line, exit 254
+            titan.lab.runtime.DockerRuntime.engineProblem().ifPresent(p -> { throw new IllegalArgumentException(p); });
         }
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("--nodes must be 1 to 9, not " + nodes);

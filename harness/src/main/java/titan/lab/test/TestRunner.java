@@ -83,8 +83,8 @@ public final class TestRunner {
         SplittableRandom seeds = new SplittableRandom(config.seed());
         NemesisSchedule schedule = NemesisSchedule.periodic(kinds, config.nemesisInterval(), config.timeLimit(),
                 config.nodes(), seeds.nextLong());
-        if (!config.runtime().equals("local")) {
-            throw new IllegalArgumentException("unknown runtime '" + config.runtime() + "'; known: local, sim");
+        if (!config.runtime().equals("local") && !config.runtime().equals("docker")) {
+            throw new IllegalArgumentException("unknown runtime '" + config.runtime() + "'; known: local, docker, sim");
         }
         ZonedDateTime started = ZonedDateTime.now();
         long startNanos = System.nanoTime();
@@ -96,7 +96,9 @@ public final class TestRunner {
         LocalRuntime.Options options = LocalRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"),
                 storeRoot.resolve(".local-nodes.pids"), config.unsafe(), seeds.nextLong());
         String phase = "set up";
-        try (ClusterRuntime runtime = new LocalRuntime(options)) {
+        try (ClusterRuntime runtime = config.runtime().equals("docker") ? new titan.lab.runtime.DockerRuntime(
+                titan.lab.runtime.DockerRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"), config.unsafe()))
+                : new LocalRuntime(options)) {
             phase("set up: starting " + config.nodes() + " nodes");
             runtime.startAll();
             ClusterProbe probe = new ClusterProbe(runtime.endpoints());
