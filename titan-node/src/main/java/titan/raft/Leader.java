@@ -106,7 +106,7 @@ final class Leader {
             // single-server changes in different terms can form disjoint majorities.
             return new Rejected(Reason.MEMBERSHIP_CHANGE_IN_PROGRESS, self, "the leader has not committed in its term yet");
         }
-        if (log.membershipIndex() > log.committed()) {
+        if (log.membershipIndex() > log.committed() && !config.isUnsafe(UnsafeMode.CONCURRENT_MEMBERSHIP)) {
             return new Rejected(Reason.MEMBERSHIP_CHANGE_IN_PROGRESS, self,
                     "the change at index " + log.membershipIndex() + " is not committed yet");
         }
@@ -393,7 +393,8 @@ final class Leader {
     private void maybeCommit() {
         Membership membership = log.membership();
         long quorumMatch = MajorityQuorum.committed(membership.voters(),
-                id -> id.equals(self) ? log.stable() : followers.get(id).match);
+                id -> id.equals(self) ? (config.isUnsafe(UnsafeMode.LEADER_COUNTS_UNSYNCED) ? log.lastIndex()
+                        : log.stable()) : followers.get(id).match);
         if (quorumMatch <= log.committed()) {
             return;
         }
@@ -448,9 +449,22 @@ final class Leader {
                 read.round = readRound;
             }
         }
+        if (config.isUnsafe(UnsafeMode.READ_WITHOUT_HEARTBEAT)) {
+            confirmAllReads(); // the planted bug: no round proves we are still the leader
+            return;
+        }
         broadcastHeartbeat();
         heartbeatElapsed = 0;
         confirmReads();
+    }
+
+    private void confirmAllReads() {
+        for (PendingRead read : reads) {
+            if (read.round > 0) {
+                core.readStates.add(ReadState.confirmed(read.requestId, read.index));
+            }
+        }
+        reads.removeIf(read -> read.round > 0);
     }
 
     private void confirmReads() {

@@ -12,7 +12,7 @@ import titan.checker.history.History;
 import titan.checker.history.JsonLinesFormat;
 import titan.checker.model.KvModel;
 import titan.node.ClientOutcome;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.raft.NodeId;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -89,17 +89,17 @@ class SimulationTest {
     // Mutation evidence: each broken mode must be caught within a bounded number of seeds.
     @Test
     void votingWithoutTheLogCheckIsCaught() {
-        assertCaughtWithin(Set.of(UnsafeSwitch.VOTE_WITHOUT_LOG_CHECK), 300);
+        assertCaughtWithin(Set.of(UnsafeMode.VOTE_WITHOUT_LOG_CHECK), 300);
     }
 
     @Test
     void acknowledgingBeforeCommitIsCaught() {
-        assertCaughtWithin(Set.of(UnsafeSwitch.ACK_BEFORE_COMMIT), 40);
+        assertCaughtWithin(Set.of(UnsafeMode.ACK_BEFORE_COMMIT), 40);
     }
 
     @Test
     void skippingFsyncIsCaught() {
-        assertCaughtWithin(Set.of(UnsafeSwitch.NO_FSYNC), 100);
+        assertCaughtWithin(Set.of(UnsafeMode.NO_FSYNC), 100);
     }
 
     // A leader whose clock nearly stops keeps believing it leads after it is cut off (check-quorum
@@ -108,11 +108,11 @@ class SimulationTest {
     // the old leader must not answer, and the history stays linearizable.
     @Test
     void staleReadsFromADeposedLeaderAreCaughtByTheHistoryChecker() {
-        assertThat(deposedLeaderReadScenario(Set.of(UnsafeSwitch.STALE_READS))).isEqualTo(Verdict.INVALID);
+        assertThat(deposedLeaderReadScenario(Set.of(UnsafeMode.STALE_READS))).isEqualTo(Verdict.INVALID);
         assertThat(deposedLeaderReadScenario(Set.of())).isEqualTo(Verdict.VALID);
     }
 
-    private static Verdict deposedLeaderReadScenario(Set<UnsafeSwitch> unsafe) {
+    private static Verdict deposedLeaderReadScenario(Set<UnsafeMode> unsafe) {
         Simulation sim = Simulation.scenario(5, 3, unsafe);
         NodeId old = sim.runUntilLeader();
         assertThat(sim.write(old, "k", "1")).isInstanceOf(ClientOutcome.Applied.class);
@@ -133,16 +133,16 @@ class SimulationTest {
     void staleReadsAreFoundBySwarmsToo() {
         // Rarer in swarms: check-quorum deposes a cut-off leader within two election timeouts,
         // so only overlapping faults (a slow clock, a pause) leave a window.
-        assertCaughtWithin(Set.of(UnsafeSwitch.STALE_READS), 400);
+        assertCaughtWithin(Set.of(UnsafeMode.STALE_READS), 400);
     }
 
     @Test
     void doubleAppliedRetriesAreCaughtByTheHistoryChecker() throws Exception {
-        assertCaughtWithin(Set.of(UnsafeSwitch.NO_DEDUP), 200);
+        assertCaughtWithin(Set.of(UnsafeMode.NO_DEDUP), 200);
     }
 
     /** Runs seeds 1.. until a run violates an invariant or fails the history check. */
-    private static void assertCaughtWithin(Set<UnsafeSwitch> unsafe, int seeds) {
+    private static void assertCaughtWithin(Set<UnsafeMode> unsafe, int seeds) {
         for (long seed = 1; seed <= seeds; seed++) {
             SimResult result = Simulation.of(SimOptions.defaults(seed).withUnsafe(EnumSet.copyOf(unsafe))).run();
             if (!result.ok() || check(result).verdict() == Verdict.INVALID) {

@@ -27,7 +27,7 @@ import titan.lab.sim.SeedRunner;
 import titan.lab.sim.Shrinker;
 import titan.lab.sim.SimSwarm;
 import titan.lab.store.RunStore;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.sim.FaultSchedule;
 import titan.sim.SimOptions;
 
@@ -38,7 +38,7 @@ import titan.sim.SimOptions;
  * history is linearizable, 1 otherwise, 2 when some histories could not be decided (and nothing
  * failed), 254 for bad arguments.
  */
-@Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false, subcommands = MutantsCommand.class,
         description = {"Runs seeds of the deterministic simulator: a whole Titan cluster in one thread per seed, "
                 + "under randomized partitions, crashes, pauses, lossy links and clock skew.",
                 "Failing seeds are shrunk and written to results/runs/sim/<timestamp>/seed-N/."})
@@ -70,7 +70,7 @@ public final class SimCommand implements Callable<Integer> {
 
     @Option(names = "--unsafe", paramLabel = "MODES", defaultValue = "",
             description = "Unsafe modes to switch on, to prove the checks fail: stale-reads, ack-before-commit, "
-                    + "no-dedup, no-fsync, vote-without-log-check, commit-previous-term.")
+                    + "see UnsafeMode (e.g. commit-previous-term, hard-state-first).")
     String unsafe;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
@@ -112,7 +112,7 @@ public final class SimCommand implements Callable<Integer> {
         o.printf("titan-lab sim: %d seeds from %d; %d nodes, %d clients, %d ops, %d keys; faults: %s%s; "
                         + "histories: %s; %d threads%n", seeds, seedStart, nodes, clients, ops, keys,
                 describe(template.faultKinds()), template.unsafe().isEmpty() ? ""
-                        : "; UNSAFE: " + template.unsafe().stream().map(UnsafeSwitch::flag).sorted()
+                        : "; UNSAFE: " + template.unsafe().stream().map(UnsafeMode::flag).sorted()
                         .collect(Collectors.joining(",")), noCheck ? "not checked" : "checked (kv model)", threadCount);
         o.flush();
 
@@ -152,7 +152,7 @@ public final class SimCommand implements Callable<Integer> {
         }
         try {
             Set<FaultSchedule.Kind> kinds = FaultSchedule.Kind.parseList(faults);
-            Set<UnsafeSwitch> modes = UnsafeSwitch.parseList(unsafe);
+            Set<UnsafeMode> modes = UnsafeMode.parseList(unsafe);
             return SimOptions.defaults(seedStart).withNodes(nodes).withClients(clients).withOps(ops).withKeys(keys)
                     .withFaults(kinds).withUnsafe(modes);
         } catch (IllegalArgumentException e) {
@@ -197,7 +197,7 @@ public final class SimCommand implements Callable<Integer> {
         json.put("ops", ops);
         json.put("keys", keys);
         json.put("faults", describe(template.faultKinds()));
-        json.put("unsafe", template.unsafe().stream().map(UnsafeSwitch::flag).sorted().toList());
+        json.put("unsafe", template.unsafe().stream().map(UnsafeMode::flag).sorted().toList());
         json.put("historiesChecked", !noCheck);
         json.put("threads", threadCount);
         json.put("cores", Runtime.getRuntime().availableProcessors());
@@ -227,6 +227,7 @@ public final class SimCommand implements Callable<Integer> {
             FailureReport.Written written = FailureReport.write(run, failing, shrunk, replay(failing.seed()), commit);
             o.printf("%n=== seed %d: %s%n%s%n", failing.seed(), failing.failureKind(), firstLines(failing.message(), 6));
             o.printf("replay: %s   (-Dtitan.seed=%d)%n", replay(failing.seed()), failing.seed());
+            o.printf("config: %s%n", failing.result().config().describe());
             o.printf("shrunk in %d runs to %d ops and %d fault windows; its story (last events, without messages):%n",
                     shrunk.runs(), shrunk.options().ops(), shrunk.schedule().windows().size());
             written.story().forEach(line -> o.println("  " + line));

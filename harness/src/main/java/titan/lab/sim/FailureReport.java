@@ -67,6 +67,7 @@ public final class FailureReport {
         test.put("keys", options.keys());
         test.put("faults", options.faultKinds().stream().map(Enum::name).sorted().toList());
         test.put("unsafe", options.unsafe().stream().map(Enum::name).sorted().toList());
+        test.put("config", failing.result().config().toMap()); // drawn from the seed under swarm testing
         test.put("failure", failing.failureKind());
         test.put("replay", replayCommand);
         Files.writeString(folder.resolve("test.json"), JSON.writeValueAsString(test) + "\n");
