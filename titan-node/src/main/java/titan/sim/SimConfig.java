@@ -62,16 +62,24 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
         boolean checkQuorum = r.nextBoolean();
         int appendBytes = pick(r, 1, 64, 1024, 16 * 1024, 64 * 1024);
         int inflight = pick(r, 1, 2, 4, 8, 32);
-        long fsync = logUniform(r, 20, 3_000);
+        if (appendBytes == 1) {
+            inflight = Math.max(inflight, 8); // one entry per append and one append in flight would crawl
+        }
+        // Disks and links stay well inside an election timeout (etcd's tuning guide: the timeout
+        // should be about ten round trips); beyond that elections livelock and nothing is tested.
+        long electionMicros = election * o.tickMicros();
+        long fsync = logUniform(r, 20, Math.min(3_000, electionMicros / 8));
         boolean slow = r.nextInt(4) == 0;
         int slowNode = slow ? 1 + r.nextInt(o.nodes()) : 0;
-        long slowFsync = slow ? fsync * (4 + r.nextInt(17)) : fsync;
-        long delay = logUniform(r, 20, 1_000);
-        long jitter = r.nextInt(4) == 0 ? 0 : logUniform(r, 5, 2_000);
+        long slowFsync = slow ? Math.min(electionMicros / 4, fsync * (4 + r.nextInt(17))) : fsync;
+        long delay = logUniform(r, 20, Math.min(1_000, electionMicros / 10));
+        long jitter = r.nextInt(4) == 0 ? 0 : logUniform(r, 5, Math.min(2_000, electionMicros / 10));
         long snapshotEvery = pickLong(r, 8, 32, 128, 1024, 100_000);
         int low = 1 + (o.clients() - 1) / 2;
         int clients = low + r.nextInt(o.clients() - low + 1);
-        long attempt = logUniform(r, 2_000, 60_000);
+        // Short client timeouts, but not below a few round trips through the slowest disk.
+        long roundTrip = 2 * (delay + jitter) + Math.max(fsync, slowFsync);
+        long attempt = Math.max(3 * roundTrip, logUniform(r, 2_000, 60_000));
         long op = Math.max(2 * attempt, logUniform(r, 10_000, 200_000));
         int randomTarget = pick(r, 0, 10, 30, 60);
         return new SimConfig(election, heartbeat, preVote, checkQuorum, appendBytes, inflight, fsync, slowNode,

@@ -24,6 +24,8 @@ final class SimNemesis {
     private final FaultSchedule schedule;
     private final RandomGenerator faultRandom;
     private boolean restoringMembers;
+    /** Set by {@link #healAll()}: no fault window starts after it. */
+    private boolean healed;
     private long faultsStarted;
 
     SimNemesis(Simulation sim, SimNetwork network, FaultSchedule schedule, RandomGenerator faultRandom) {
@@ -41,7 +43,7 @@ final class SimNemesis {
     void scheduleFaults() {
         for (FaultSchedule.Window w : schedule.windows()) {
             sim.scheduler().at(w.startMicros(), () -> {
-                if (!sim.workloadDone()) {
+                if (!sim.workloadDone() && !healed) {
                     startFault(w);
                 }
             });
@@ -159,6 +161,7 @@ final class SimNemesis {
 
     /** Ends every fault: the network heals, paused nodes resume, crashed nodes restart. */
     void healAll() {
+        healed = true;
         network.heal();
         network.setFaults(sim.config().healthyNetwork());
         for (SimNode n : sim.nodes()) {

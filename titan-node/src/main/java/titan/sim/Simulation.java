@@ -144,7 +144,7 @@ public final class Simulation {
         try {
             nemesis.scheduleFaults();
             clients.forEach(c -> scheduler.after(0, c::next));
-            long workloadEnd = runWhile(() -> !workloadDone(), horizonMicros() * 4);
+            long workloadEnd = runWhileProgressing(() -> !workloadDone(), horizonMicros() * 4, () -> history.size());
             if (!workloadDone()) {
                 throw new LivenessFailure("the workload did not finish by " + millis(workloadEnd));
             }
@@ -152,7 +152,7 @@ public final class Simulation {
             runTicks(config.electionTicks() * 3);
             clients.forEach(SimClient::startFinalReads);
             long readsDeadline = scheduler.nowMicros() + electionMicros() * 100;
-            runWhile(() -> !clients.stream().allMatch(SimClient::idle), readsDeadline);
+            runWhileProgressing(() -> !clients.stream().allMatch(SimClient::idle), readsDeadline, this::appliedSum);
             if (!clients.stream().allMatch(SimClient::idle)) {
                 throw new LivenessFailure("final reads did not complete within " + millis(electionMicros()
                         * 100) + " after healing");
@@ -191,6 +191,37 @@ public final class Simulation {
     }
 
     /** Runs events while {@code condition} holds, up to {@code deadlineMicros}; returns the time reached. */
+    /**
+     * {@link #runWhile}, but a deadline reached while {@code progress} still grows is extended by
+     * the same span again (up to 20 spans): a slow configuration (one entry per append, a slow disk,
+     * a backlog of retried proposals) is not a liveness failure as long as it moves.
+     */
+    private long runWhileProgressing(java.util.function.BooleanSupplier condition, long deadlineMicros,
+                                     java.util.function.LongSupplier progress) {
+        long span = Math.max(1, deadlineMicros - scheduler.nowMicros());
+        long deadline = deadlineMicros;
+        for (int spans = 0; spans < 20; spans++) {
+            long before = progress.getAsLong();
+            runWhile(condition, deadline);
+            if (!condition.getAsBoolean() || progress.getAsLong() == before) {
+                break;
+            }
+            deadline += span;
+        }
+        return scheduler.nowMicros();
+    }
+
+    /** The applied indexes of running nodes, summed: grows while the cluster makes progress. */
+    private long appliedSum() {
+        long sum = 0;
+        for (SimNode n : nodes) {
+            if (n.isUp()) {
+                sum += n.replica().stateMachine().appliedIndex();
+            }
+        }
+        return sum;
+    }
+
     private long runWhile(java.util.function.BooleanSupplier condition, long deadlineMicros) {
         while (condition.getAsBoolean() && scheduler.nowMicros() < deadlineMicros) {
             if (!scheduler.runNext()) {
@@ -203,7 +234,7 @@ public final class Simulation {
     /** After healing: every node up must apply everything committed, and the replicas must agree. */
     private void awaitConvergence() {
         long deadline = scheduler.nowMicros() + electionMicros() * 50;
-        runWhile(() -> !converged(), deadline);
+        runWhileProgressing(() -> !converged(), deadline, this::appliedSum);
         if (!converged()) {
             StringBuilder state = new StringBuilder();
             for (SimNode n : nodes) {
