@@ -393,8 +393,7 @@ final class Leader {
     private void maybeCommit() {
         Membership membership = log.membership();
         long quorumMatch = MajorityQuorum.committed(membership.voters(),
-                id -> id.equals(self) ? (config.isUnsafe(UnsafeMode.LEADER_COUNTS_UNSYNCED) ? log.lastIndex()
-                        : log.stable()) : followers.get(id).match);
+                id -> id.equals(self) ? log.stable() : followers.get(id).match);
         if (quorumMatch <= log.committed()) {
             return;
         }

@@ -481,8 +481,7 @@ public final class RaftCore {
         }
         if (lastNew >= 0) {
             // Figure 2, receiver step 5: commit up to min(leaderCommit, index of last new entry).
-            log.commitTo(config.isUnsafe(UnsafeMode.COMMIT_PAST_APPEND)
-                    ? Math.min(a.leaderCommit(), log.lastIndex()) : Math.min(a.leaderCommit(), lastNew));
+            log.commitTo(Math.min(a.leaderCommit(), lastNew));
             send(AppendResponse.accept(self, a.from(), term, lastNew));
             return;
         }

@@ -32,10 +32,6 @@ public enum UnsafeMode {
      * then erases entries the follower already acknowledged.
      */
     TRUNCATE_ON_EMPTY_APPEND("truncate-on-empty-append", Layer.RAFT),
-    /** A follower commits up to the leader's commit index, not only up to the last entry the request matched (Figure 2, receiver step 5). */
-    COMMIT_PAST_APPEND("commit-past-append", Layer.RAFT),
-    /** The leader counts its own log towards a quorum before its entries are durable. */
-    LEADER_COUNTS_UNSYNCED("leader-counts-unsynced", Layer.RAFT),
 
     // ---- the node
     /** Serve reads from the local state machine without ReadIndex: stale reads after a leader change. */

@@ -69,9 +69,16 @@ public sealed interface Fault {
      * Arms nodes to lose power inside their next fsync window (FoundationDB's BUGGIFY, TigerBeetle's
      * VOPR: faults timed to the protocol), restarting after {@code downtimeMicros}.
      */
-    record CrashInSync(Target target, long downtimeMicros) implements Fault {
+    record CrashInSync(Target target, long downtimeMicros, boolean onOverwrite) implements Fault {
         public String name() {
-            return "crash-in-fsync-" + target.name().toLowerCase();
+            return "crash-in-fsync-" + (onOverwrite ? "overwrite-" : "") + target.name().toLowerCase();
+        }
+    }
+
+    /** Makes nodes' disks {@code factor} times slower (a slow-disk fault) until the window ends. */
+    record SlowDisk(Target target, int factor) implements Fault {
+        public String name() {
+            return "slow-disk-" + target.name().toLowerCase();
         }
     }
 

@@ -83,21 +83,28 @@ public record FaultSchedule(List<Window> windows) {
 
     private static Fault draw(Kind kind, RandomGenerator random) {
         return switch (kind) {
-            case PARTITION -> new Fault.Partition(pick(Fault.PartitionShape.values(), random));
-            case CRASH -> switch (random.nextInt(4)) {
+            case PARTITION -> new Fault.Partition(random.nextInt(4) == 0 ? Fault.PartitionShape.ISOLATE_LEADER
+                    : pick(Fault.PartitionShape.values(), random));
+            case CRASH -> switch (random.nextInt(5)) {
                 // Crashes in a window, then ones timed to the protocol, with downtimes from
                 // microseconds (a forgotten vote is reused at once) to seconds.
                 case 0 -> new Fault.Crash(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
                         Fault.Target.MINORITY, Fault.Target.MAJORITY, Fault.Target.ALL}, random));
                 case 1 -> new Fault.Kill(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
-                        Fault.Target.MINORITY, Fault.Target.ALL}, random), downtime(random));
+                        Fault.Target.LEADER, Fault.Target.MINORITY, Fault.Target.ALL}, random), downtime(random));
+                // An overwrite-armed crash waits for a sync that replaces entries (a follower
+                // catching up over a stale suffix) and stays armed past its window.
                 case 2 -> new Fault.CrashInSync(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
-                        Fault.Target.MINORITY}, random), downtime(random));
+                        Fault.Target.MINORITY}, random), downtime(random), false);
+                case 3 -> new Fault.CrashInSync(Fault.Target.ALL, downtime(random), true);
                 default -> new Fault.CrashAfterAck(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.MINORITY,
                         Fault.Target.ALL}, random), downtime(random));
             };
-            case PAUSE -> new Fault.Pause(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
-                    Fault.Target.MINORITY}, random));
+            case PAUSE -> random.nextInt(3) == 0
+                    ? new Fault.SlowDisk(pick(new Fault.Target[] {Fault.Target.LEADER, Fault.Target.ONE}, random),
+                            4 + random.nextInt(30))
+                    : new Fault.Pause(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                            Fault.Target.LEADER, Fault.Target.MINORITY}, random));
             case LINKS -> new Fault.Links(new NetworkFaults(random.nextDouble() * 0.3, random.nextDouble() * 0.1,
                     150 + random.nextLong(2000), 50 + random.nextLong(2000)));
             case CLOCK -> new Fault.ClockSkew(random.nextBoolean() ? 0.5 + random.nextDouble() * 0.4

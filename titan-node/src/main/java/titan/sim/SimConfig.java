@@ -60,7 +60,7 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
         int heartbeat = 1 + r.nextInt(Math.max(1, election / 4));
         boolean preVote = r.nextBoolean();
         boolean checkQuorum = r.nextBoolean();
-        int appendBytes = pick(r, 1, 64, 1024, 16 * 1024, 64 * 1024);
+        int appendBytes = pick(r, 1, 1, 64, 1024, 16 * 1024, 64 * 1024);
         int inflight = pick(r, 1, 2, 4, 8, 32);
         if (appendBytes == 1) {
             inflight = Math.max(inflight, 8); // one entry per append and one append in flight would crawl
@@ -69,7 +69,7 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
         // should be about ten round trips); beyond that elections livelock and nothing is tested.
         long electionMicros = election * o.tickMicros();
         long fsync = logUniform(r, 20, Math.min(3_000, electionMicros / 8));
-        boolean slow = r.nextInt(4) == 0;
+        boolean slow = r.nextInt(3) == 0;
         int slowNode = slow ? 1 + r.nextInt(o.nodes()) : 0;
         long slowFsync = slow ? Math.min(electionMicros / 4, fsync * (4 + r.nextInt(17))) : fsync;
         long delay = logUniform(r, 20, Math.min(1_000, electionMicros / 10));

@@ -157,21 +157,38 @@ public final class SimDisk implements LogStore {
         int unsynced = wal.length() - durableBytes;
         int keep;
         if (atRecordBoundary && unsynced > 0) {
+            // Every boundary of the unsynced tail, and those where the kind of record changes (a
+            // batch's hard state next to its entries): half the cuts go to one of the latter, the
+            // boundary a write-order bug turns on, however many entries the batch holds.
             List<Integer> cuts = new java.util.ArrayList<>();
+            List<Integer> kindChanges = new java.util.ArrayList<>();
             cuts.add(durableBytes);
+            Class<?>[] previous = new Class<?>[1];
             WalCodec.scan(wal.array(), wal.length(), "sim-disk " + name, (record, offset) -> {
                 if (offset > durableBytes) {
                     cuts.add((int) offset);
+                    if (previous[0] != null && previous[0] != record.getClass()) {
+                        kindChanges.add((int) offset);
+                    }
+                }
+                if (offset >= durableBytes) {
+                    previous[0] = record.getClass();
                 }
             });
             cuts.add(wal.length());
-            keep = cuts.get(random.nextInt(cuts.size()));
+            List<Integer> from = !kindChanges.isEmpty() && random.nextBoolean() ? kindChanges : cuts;
+            keep = from.get(random.nextInt(from.size()));
         } else {
             keep = durableBytes + random.nextInt(unsynced + 1);
         }
         wal.truncate(keep);
         durableBytes = wal.length(); // what survived is on the platter now, synced or not
         open = false;
+    }
+
+    /** The last index written, synced or not. */
+    public long lastIndex() {
+        return lastIndex;
     }
 
     /** The hard state as of the last sync: what a crash now could not lose. */

@@ -96,9 +96,14 @@ final class SimNemesis {
         }
         if (fault instanceof Fault.CrashInSync c) {
             Set<NodeId> targets = targets(c.target());
-            targets.forEach(id -> sim.node(id).armCrashInSync(c.downtimeMicros()));
-            return targets.isEmpty() ? null : "crash " + targets + " inside the next fsync, down for "
-                    + c.downtimeMicros() + "us";
+            targets.forEach(id -> sim.node(id).armCrashInSync(c.downtimeMicros(), c.onOverwrite()));
+            return targets.isEmpty() ? null : "crash " + targets + " inside the next fsync"
+                    + (c.onOverwrite() ? " that overwrites entries" : "") + ", down for " + c.downtimeMicros() + "us";
+        }
+        if (fault instanceof Fault.SlowDisk d) {
+            Set<NodeId> targets = targets(d.target());
+            targets.forEach(id -> sim.node(id).setDiskSlowdown(d.factor()));
+            return targets.isEmpty() ? null : "disks of " + targets + " " + d.factor() + "x slower";
         }
         if (fault instanceof Fault.CrashAfterAck c) {
             Set<NodeId> targets = targets(c.target());
@@ -148,9 +153,16 @@ final class SimNemesis {
         if (fault instanceof Fault.Kill) {
             return "(each killed node restarts after its downtime)";
         }
+        if (fault instanceof Fault.CrashInSync c && c.onOverwrite()) {
+            return "(stays armed until a sync overwrites entries)";
+        }
         if (fault instanceof Fault.CrashInSync || fault instanceof Fault.CrashAfterAck) {
             sim.nodes().forEach(SimNode::disarm);
             return "disarmed";
+        }
+        if (fault instanceof Fault.SlowDisk) {
+            sim.nodes().forEach(n -> n.setDiskSlowdown(1));
+            return "disks normal";
         }
         if (fault instanceof Fault.TransferLeadership) {
             return null;
@@ -166,6 +178,7 @@ final class SimNemesis {
         network.setFaults(sim.config().healthyNetwork());
         for (SimNode n : sim.nodes()) {
             n.disarm();
+            n.setDiskSlowdown(1);
             n.setClockRate(1.0);
             n.resume();
             n.restart();

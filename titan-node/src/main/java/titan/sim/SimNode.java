@@ -57,7 +57,13 @@ final class SimNode {
     private final List<Runnable> pausedInbox = new ArrayList<>();
     /** Armed protocol-timed crashes (0: not armed): the downtime to use when the moment comes. */
     private long crashInSyncDowntime;
+    private boolean crashInSyncOnOverwrite;
+    /** Overwrite-armed crashes fire up to this many times (catch-up after a partition overwrites often). */
+    private int crashInSyncShots;
     private long crashAfterAckDowntime;
+    /** Whether the Ready being synced replaced entries already written (a truncating write). */
+    private boolean syncOverwrites;
+    private int diskSlowdown = 1;
 
     SimNode(NodeId id, Simulation sim, RaftConfig raftConfig, Membership bootstrap, RandomGenerator random) {
         this.id = id;
@@ -94,8 +100,9 @@ final class SimNode {
         replica = new Replica(core, disk, checked, stateMachine,
                 new Replica.Options(sim.config().snapshotEveryEntries(), sim.options().unsafe()), new MonitorHook());
         int startedEpoch = ++epoch;
-        long fsyncMicros = sim.config().fsyncMicros(id.value());
+        long baseFsyncMicros = sim.config().fsyncMicros(id.value());
         driver = new NodeDriver(replica, durable -> {
+            long fsyncMicros = baseFsyncMicros * diskSlowdown;
             sim.scheduler().after(fsyncMicros, () -> {
                 if (startedEpoch == epoch) { // else the node crashed during the sync: nothing became durable
                     disk.sync();
@@ -112,15 +119,20 @@ final class SimNode {
 
     /** Power loss: the process dies and unsynced writes may be lost or torn. */
     void crash() {
+        crash(random.nextBoolean());
+    }
+
+    /** Power loss; with {@code atRecordBoundary} the unsynced tail is cut between two records. */
+    void crash(boolean atRecordBoundary) {
         if (state == State.DOWN) {
             return;
         }
         state = State.DOWN;
         epoch++;
         crashes++;
-        // Half the crashes cut the unsynced tail between records, so whole records are lost and
-        // none is torn: the cut a write-order bug needs.
-        disk.crash(random, random.nextBoolean());
+        // Half the crashes (and every crash timed into a sync) cut the unsynced tail between
+        // records, so whole records are lost and none is torn: the cut a write-order bug needs.
+        disk.crash(random, atRecordBoundary);
         pausedInbox.clear();
         core = null;
         replica = null;
@@ -173,8 +185,15 @@ final class SimNode {
     // ---------------------------------------------------------------- faults timed to the protocol
 
     /** Crashes this node inside its next fsync window, then restarts it after {@code downtimeMicros}. */
-    void armCrashInSync(long downtimeMicros) {
+    void armCrashInSync(long downtimeMicros, boolean onOverwrite) {
         crashInSyncDowntime = Math.max(1, downtimeMicros);
+        crashInSyncOnOverwrite = onOverwrite;
+        crashInSyncShots = onOverwrite ? 3 : 1;
+    }
+
+    /** A slow-disk fault: every sync takes {@code factor} times as long until set back to 1. */
+    void setDiskSlowdown(int factor) {
+        diskSlowdown = Math.max(1, factor);
     }
 
     /** Crashes this node right after it next grants a vote or acknowledges an append. */
@@ -189,10 +208,14 @@ final class SimNode {
 
     /** Kills the node now and restarts it after {@code downtimeMicros} unless something else restarted it. */
     void crashFor(long downtimeMicros, String why) {
+        crashFor(downtimeMicros, why, random.nextBoolean());
+    }
+
+    private void crashFor(long downtimeMicros, String why, boolean atRecordBoundary) {
         if (state == State.DOWN) {
             return;
         }
-        crash();
+        crash(atRecordBoundary);
         long crashNumber = crashes;
         sim.trace().event(sim.now(), id, "crash", () -> why + "; down for " + downtimeMicros + "us");
         sim.scheduler().after(downtimeMicros, () -> {
@@ -203,13 +226,15 @@ final class SimNode {
     }
 
     private void maybeCrashInSync(long fsyncMicros) {
-        if (crashInSyncDowntime == 0) {
+        if (crashInSyncDowntime == 0 || (crashInSyncOnOverwrite && !syncOverwrites)) {
             return;
         }
         long downtime = crashInSyncDowntime;
-        crashInSyncDowntime = 0;
+        if (--crashInSyncShots <= 0) {
+            crashInSyncDowntime = 0;
+        }
         long at = fsyncMicros <= 1 ? 0 : random.nextLong(fsyncMicros); // strictly before the sync completes
-        sim.scheduler().after(at, () -> crashFor(downtime, "crash inside the fsync window"));
+        sim.scheduler().after(at, () -> crashFor(downtime, "crash inside the fsync window", true));
     }
 
     private void maybeCrashAfterAck(titan.raft.Message m) {
@@ -321,6 +346,8 @@ final class SimNode {
             if (core.role() == Role.LEADER) {
                 sim.monitor().leaderAppending(node, core, ready.entriesToPersist());
             }
+            syncOverwrites = !ready.entriesToPersist().isEmpty()
+                    && ready.entriesToPersist().get(0).index() <= disk.lastIndex();
             sim.monitor().persisting(node, ready.entriesToPersist());
         }
 

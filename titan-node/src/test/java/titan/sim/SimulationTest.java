@@ -1,6 +1,5 @@
 package titan.sim;
 
-import java.util.EnumSet;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
@@ -86,21 +85,7 @@ class SimulationTest {
         assertThat(sim.status(leader).commitIndex()).isEqualTo(sim.status(next).commitIndex());
     }
 
-    // Mutation evidence: each broken mode must be caught within a bounded number of seeds.
-    @Test
-    void votingWithoutTheLogCheckIsCaught() {
-        assertCaughtWithin(Set.of(UnsafeMode.VOTE_WITHOUT_LOG_CHECK), 300);
-    }
-
-    @Test
-    void acknowledgingBeforeCommitIsCaught() {
-        assertCaughtWithin(Set.of(UnsafeMode.ACK_BEFORE_COMMIT), 40);
-    }
-
-    @Test
-    void skippingFsyncIsCaught() {
-        assertCaughtWithin(Set.of(UnsafeMode.NO_FSYNC), 100);
-    }
+    // Each planted bug caught by a named check on a named seed: MutantCatalogueTest.
 
     // A leader whose clock nearly stops keeps believing it leads after it is cut off (check-quorum
     // never fires); a new leader commits a write, and the old one then serves a read. With
@@ -127,31 +112,6 @@ class SimulationTest {
             assertThat(read).isNull();
         }
         return check(sim.history()).verdict();
-    }
-
-    @Test
-    void staleReadsAreFoundBySwarmsToo() {
-        // Rarer in swarms: check-quorum deposes a cut-off leader within two election timeouts,
-        // so only overlapping faults (a slow clock, a pause) leave a window.
-        assertCaughtWithin(Set.of(UnsafeMode.STALE_READS), 400);
-    }
-
-    @Test
-    void doubleAppliedRetriesAreCaughtByTheHistoryChecker() throws Exception {
-        assertCaughtWithin(Set.of(UnsafeMode.NO_DEDUP), 200);
-    }
-
-    /** Runs seeds 1.. until a run violates an invariant or fails the history check. */
-    private static void assertCaughtWithin(Set<UnsafeMode> unsafe, int seeds) {
-        for (long seed = 1; seed <= seeds; seed++) {
-            SimResult result = Simulation.of(SimOptions.defaults(seed).withUnsafe(EnumSet.copyOf(unsafe))).run();
-            if (!result.ok() || check(result).verdict() == Verdict.INVALID) {
-                System.out.printf("%s caught at seed %d: %s%n", unsafe, seed,
-                        result.ok() ? "history not linearizable" : result.violation());
-                return;
-            }
-        }
-        throw new AssertionError(unsafe + " was not caught in " + seeds + " seeds");
     }
 
     private static CheckResult check(SimResult result) {

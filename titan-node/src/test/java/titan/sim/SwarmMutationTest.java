@@ -11,7 +11,8 @@ import org.junit.jupiter.api.Test;
  * its check in the assertion message. Also part of the ordinary test suite (a few seconds).
  */
 class SwarmMutationTest {
-    static final int SEEDS = 12;
+    /** PIT passes a smaller number ({@code -Dtitan.swarm.seeds}) to bound its run time. */
+    static final int SEEDS = Integer.getInteger("titan.swarm.seeds", 12);
 
     @Test
     void shortThreeNodeRunsKeepEveryInvariant() {

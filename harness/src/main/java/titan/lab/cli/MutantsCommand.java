@@ -86,8 +86,8 @@ public final class MutantsCommand implements Callable<Integer> {
     Path out;
 
     /** One row of the table. */
-    record Row(String mutant, int nodes, long seeds, long caught, long firstSeed, Map<String, Long> checks,
-               long undecided) {
+    record Row(String mutant, int nodes, long seeds, long caught, long firstSeed, String firstCheck,
+               Map<String, Long> checks, long undecided) {
         double share() {
             return seeds == 0 ? 0 : (double) caught / seeds;
         }
@@ -103,7 +103,8 @@ public final class MutantsCommand implements Callable<Integer> {
         }
         o.printf("titan-lab sim mutants: %d seeds from %d per row; sizes %s; %d ops, %d clients, %d keys; histories %s%n%n",
                 seeds, seedStart, nodes, ops, clients, keys, noCheck ? "not checked" : "checked (kv model)");
-        o.printf("%-26s %5s %9s %7s %6s  %s%n", "mutant", "nodes", "caught", "share", "first", "checks that caught it");
+        o.printf("%-26s %5s %9s %7s %6s  %s%n", "mutant", "nodes", "caught", "share", "first seed (check)",
+                "checks that caught it");
         o.flush();
         SeedRunner runner = new SeedRunner(!noCheck, checkTimeout);
         List<Row> rows = new ArrayList<>();
@@ -152,13 +153,16 @@ public final class MutantsCommand implements Callable<Integer> {
         SimSwarm.Summary s = new SimSwarm(runner, threadCount, false).run(template, seedStart, seeds, outcome -> { });
         Map<String, Long> checks = new TreeMap<>();
         long first = -1;
+        String firstCheck = null;
         for (SeedOutcome f : s.failures()) {
             checks.merge(f.failureKind(), 1L, Long::sum);
             if (first < 0 || f.seed() < first) {
                 first = f.seed();
+                firstCheck = f.failureKind();
             }
         }
-        return new Row(name, n, s.seedsRun(), s.failures().size(), first, sortByCount(checks), s.unknowns().size());
+        return new Row(name, n, s.seedsRun(), s.failures().size(), first, firstCheck, sortByCount(checks),
+                s.unknowns().size());
     }
 
     private static Map<String, Long> sortByCount(Map<String, Long> checks) {
@@ -172,7 +176,7 @@ public final class MutantsCommand implements Callable<Integer> {
         String checks = r.checks().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
                 .collect(Collectors.joining(", "));
         o.printf("%-26s %5d %4d/%-4d %6.1f%% %6s  %s%s%n", r.mutant(), r.nodes(), r.caught(), r.seeds(),
-                r.share() * 100, r.firstSeed() < 0 ? "-" : Long.toString(r.firstSeed()), checks,
+                r.share() * 100, r.firstSeed() < 0 ? "-" : r.firstSeed() + " (" + r.firstCheck() + ")", checks,
                 r.undecided() > 0 ? " (undecided " + r.undecided() + ")" : "");
         o.flush();
     }
