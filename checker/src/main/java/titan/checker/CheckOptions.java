@@ -9,7 +9,8 @@ import java.util.function.LongSupplier;
  *
  * @param timeout        the deadline for the whole check, or null for none; when it passes the
  *                       verdict is UNKNOWN
- * @param memoryBytesMax a bound on the estimated bytes of the search's caches, shared by all
+ * @param memoryBytesMax a bound on the estimated bytes the search holds (interned model states, caches,
+ *                       stacks), shared by all
  *                       partitions; when it is reached the verdict is UNKNOWN instead of an
  *                       OutOfMemoryError
  * @param failedCas      what a failed cas means; Jepsen's {@link FailedCas#DID_NOT_HAPPEN} by default

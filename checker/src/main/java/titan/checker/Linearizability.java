@@ -23,6 +23,9 @@ import titan.checker.internal.SearchLimits;
  * one stops the rest.
  */
 public final class Linearizability {
+    /** Below this many operations, a check runs on the caller's thread alone. */
+    private static final int PARALLEL_OPERATIONS_MIN = 2_000;
+
     private Linearizability() {}
 
     public static <S> CheckResult check(Model<S> model, History history) {
@@ -45,7 +48,9 @@ public final class Linearizability {
         }
         java.util.Arrays.sort(bySizeDescending,
                 Comparator.comparingInt((Integer i) -> partitions.get(i).operations().size()).reversed());
-        List<PartitionResult> finished = PartitionRunner.runAll(partitions.size(), options.parallelism(), k -> {
+        // Threads cost more than they save on small histories (a millisecond or so each to start).
+        int parallelism = operations.size() < PARALLEL_OPERATIONS_MIN ? 1 : options.parallelism();
+        List<PartitionResult> finished = PartitionRunner.runAll(partitions.size(), parallelism, k -> {
             Partition partition = partitions.get(bySizeDescending[k]);
             List<Operation> ops = new ArrayList<>(partition.operations());
             ops.sort(Comparator.comparingInt(Operation::callIndex));

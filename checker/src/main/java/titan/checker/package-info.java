@@ -19,12 +19,15 @@
  *     such a read in any state: {@code CasRegisterModel.knossos(0L)} (initial value 0, nil read
  *     unknown) reproduces the verdicts of every Knossos test history; the {@code check} command
  *     picks the nil meaning by file format.</li>
- * <li>The search has a one-minute deadline and may use half the heap for its caches; past either,
- *     the verdict is UNKNOWN with the reason.</li>
+ * <li>The search has a one-minute deadline and may use half the heap (model states, caches and
+ *     stacks, estimated); past either, the verdict is UNKNOWN with the reason.</li>
  * </ul>
  * <h2>The search</h2>
  * Wing &amp; Gong's backtracking with Lowe's cache (Lowe, "Testing for linearizability", §3–4),
  * one independent search per partition (Horn &amp; Kroening, "Faster linearizability checking via
  * P-compositionality", §3), partitions in parallel; see {@link titan.checker.internal.PartitionSearch}.
+ * For kv keys whose writes and appended elements are unique (as the lab's {@code kv} workload makes
+ * them), a read fixes the order of the appends before it (Elle's insight), which makes such keys
+ * cheap to check; see {@code titan.checker.internal.AppendEpochs}.
  */
 package titan.checker;

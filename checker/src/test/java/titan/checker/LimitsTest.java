@@ -34,7 +34,7 @@ class LimitsTest {
         CheckOptions options = CheckOptions.defaults().withMemoryBytesMax(1 << 20);
         CheckResult result = Linearizability.check(new CasRegisterModel(), HARD, options);
         assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
-        assertThat(result.explanation()).startsWith("memory bound of 1 MiB for the search's caches reached");
+        assertThat(result.explanation()).startsWith("memory bound of 1 MiB for the search (states, caches, stacks) reached");
     }
 
     // One invalid key decides a kv history; the verdict stays INVALID with every core in use.

@@ -11,8 +11,14 @@ package titan.client;
  * </pre>
  * A history records Ok/NotFound/CasMismatch as {@code ok} (or {@code fail} for a cas mismatch),
  * Failed as {@code fail}, Indeterminate as {@code info}. Never turn Indeterminate into Failed.
+ *
+ * <p>A read has no effect, so a history may record an indeterminate read as {@code fail}; the client
+ * still reports it as Indeterminate, because it cannot tell whether the read was served.
  */
 public sealed interface Outcome {
+    /** The node that answered (or was last tried), e.g. {@code n2}; null when no node was involved. */
+    String node();
+
     /** Success; {@code value} is the value read (null for writes). */
     record Ok(byte[] value, String node) implements Outcome {}
 

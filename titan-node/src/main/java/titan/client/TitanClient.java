@@ -4,12 +4,16 @@ import java.util.concurrent.CompletableFuture;
 
 /**
  * A client of a Titan cluster over one protocol (HTTP/JSON or binary TCP); both implement this
- * interface and behave alike. It finds the leader (following redirects and the leader hints of
- * refusals), reuses connections, pipelines over TCP, times every call out, and keeps one client
- * session (client id + sequence numbers) so that a retried write applies at most once.
+ * interface and behave alike ({@link TcpTitanClient}, {@link HttpTitanClient}). It finds the leader
+ * (following redirects and the leader hints of refusals), reuses connections, pipelines over TCP,
+ * times every call out, and sends every write in a client session (one per connection: a client id
+ * and sequence numbers in send order). It resends a write only after an answer proving the attempt
+ * did nothing (not leader, never sent, a session refusal), never after an unknown one, so no write
+ * applies twice; an unknown fate is reported as {@link Outcome.Indeterminate}.
  *
  * <p>Thread-safe. The futures never complete exceptionally: every failure is an {@link Outcome}.
- * The blocking forms wait for the future.
+ * The blocking forms wait for the future. Futures complete on the client's I/O thread: callbacks
+ * chained on them must not block, and must not call {@link #close()}.
  */
 public interface TitanClient extends AutoCloseable {
     CompletableFuture<Outcome> get(String key, ReadMode mode);

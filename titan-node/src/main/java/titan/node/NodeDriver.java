@@ -131,6 +131,11 @@ public final class NodeDriver {
         return inbox.size();
     }
 
+    /** Entries of the Ready whose sync is in progress (0 when none). */
+    public int inProgressEntries() {
+        return inProgress == null ? 0 : inProgress.entriesToPersist().size();
+    }
+
     /** Syncs completed so far. */
     public long syncCount() {
         return syncCount;

@@ -191,11 +191,13 @@ public final class Replica {
      * only the rest.
      */
     public void sendBeforeSync(Ready ready) {
+        List<Message> early = new ArrayList<>(ready.messagesToSend().size());
         for (Message m : ready.messagesToSend()) {
             if (leavesBeforeSync(m)) {
-                transport.send(m);
+                early.add(m);
             }
         }
+        transport.sendAll(early);
         sentBeforeSync = ready;
     }
 
@@ -223,10 +225,16 @@ public final class Replica {
     public void finish(Ready ready) {
         boolean early = sentBeforeSync == ready;
         sentBeforeSync = null;
-        for (Message m : ready.messagesToSend()) {
-            if (!early || !leavesBeforeSync(m)) {
-                transport.send(m);
+        if (!early) {
+            transport.sendAll(ready.messagesToSend());
+        } else {
+            List<Message> rest = new ArrayList<>(ready.messagesToSend().size());
+            for (Message m : ready.messagesToSend()) {
+                if (!leavesBeforeSync(m)) {
+                    rest.add(m);
+                }
             }
+            transport.sendAll(rest);
         }
         if (ready.snapshotToInstall() != null) {
             restore(ready.snapshotToInstall());
@@ -243,6 +251,21 @@ public final class Replica {
         serveReads();
         core.advance(ready);
         maybeCompact();
+    }
+
+    /**
+     * The node stops: every write still waiting is answered {@link ClientOutcome.Indeterminate} (it
+     * may be in the log and commit later), every read {@link ClientOutcome.Refused} (a read changes
+     * nothing, so not answering it is a definite failure).
+     */
+    public void abandonPending(String reason) {
+        writes.values().forEach(w -> w.reply().accept(new ClientOutcome.Indeterminate(reason)));
+        writes.clear();
+        answeredEarly.clear();
+        reads.values().forEach(r -> r.reply().accept(new ClientOutcome.Refused(reason)));
+        reads.clear();
+        readsByIndex.values().forEach(list -> list.forEach(r -> r.reply().accept(new ClientOutcome.Refused(reason))));
+        readsByIndex.clear();
     }
 
     // ---------------------------------------------------------------- apply

@@ -10,4 +10,14 @@ public interface Transport {
      * dropped packet, and Raft retries on its own.
      */
     void send(Message message);
+
+    /**
+     * Sends a round of messages, as {@link #send} does each; an implementation may put the whole
+     * round on the wire at once (one write and flush per peer). Same contract as {@link #send}.
+     */
+    default void sendAll(java.util.Collection<? extends Message> messages) {
+        for (Message m : messages) {
+            send(m);
+        }
+    }
 }

@@ -3,7 +3,7 @@ package titan.sim;
 import java.util.List;
 
 /**
- * One line of a history in the native JSON Lines format (DESIGN.md): an invocation or completion
+ * One line of a history in the native JSON Lines format (docs/history-format.md): an invocation or completion
  * of a client operation, or a nemesis event.
  *
  * @param process the logical client process, or {@link #NEMESIS} for fault events

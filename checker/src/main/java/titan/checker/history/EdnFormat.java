@@ -32,6 +32,7 @@ public final class EdnFormat {
     private static final Keyword NODE = Keyword.of("node");
     private static final Keyword ERROR = Keyword.of("error");
     private static final Keyword NEMESIS = Keyword.of("nemesis");
+    private static final Keyword INDEX = Keyword.of("index");
 
     private EdnFormat() {}
 
@@ -39,7 +40,8 @@ public final class EdnFormat {
     public static History read(String source, String text) throws HistoryFormatException {
         List<Event> events = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
-        EdnReader reader = new EdnReader(text);
+        List<Long> indices = new ArrayList<>();
+        EdnReader reader = new EdnReader(text.startsWith("\uFEFF") ? text.substring(1) : text);
         try {
             if (!reader.skipToForm()) {
                 return History.of(source, List.of(), new int[0]);
@@ -57,23 +59,43 @@ public final class EdnFormat {
                         reader.consume();
                         break;
                     }
-                    readOne(source, reader, events, lines);
+                    readOne(source, reader, events, lines, indices);
                 }
                 if (reader.skipToForm()) {
                     throw new HistoryFormatException(source, reader.line(), "text after the end of the history");
                 }
             } else {
                 while (reader.skipToForm()) {
-                    readOne(source, reader, events, lines);
+                    readOne(source, reader, events, lines, indices);
                 }
             }
         } catch (EdnSyntaxException e) {
             throw new HistoryFormatException(source, e.line(), e.reason());
         }
-        return History.of(source, events, lines.stream().mapToInt(Integer::intValue).toArray());
+        return History.of(source, events, lines.stream().mapToInt(Integer::intValue).toArray())
+                .withReaderWarnings(indexWarnings(source, indices, lines));
     }
 
-    private static void readOne(String source, EdnReader reader, List<Event> events, List<Integer> lines)
+    /** Jepsen numbers ops with {@code :index}; a number given twice means the file was spliced or edited. */
+    private static List<HistoryWarning> indexWarnings(String source, List<Long> indices, List<Integer> lines) {
+        List<HistoryWarning> warnings = new ArrayList<>();
+        Map<Long, Integer> lineOfIndex = new java.util.HashMap<>();
+        for (int i = 0; i < indices.size(); i++) {
+            Long index = indices.get(i);
+            if (index == null) {
+                continue;
+            }
+            Integer earlier = lineOfIndex.putIfAbsent(index, lines.get(i));
+            if (earlier != null) {
+                warnings.add(new HistoryWarning(source, lines.get(i), ":index " + index + " again (first at line "
+                        + earlier + ")"));
+            }
+        }
+        return warnings;
+    }
+
+    private static void readOne(String source, EdnReader reader, List<Event> events, List<Integer> lines,
+                                List<Long> indices)
             throws EdnSyntaxException, HistoryFormatException {
         int line = reader.line();
         Object form = reader.readForm();
@@ -85,6 +107,7 @@ public final class EdnFormat {
         }
         events.add(event(source, line, map));
         lines.add(line);
+        indices.add(map.get(INDEX) instanceof Long index ? index : null);
     }
 
     private static Event event(String source, int line, Map<?, ?> map) throws HistoryFormatException {

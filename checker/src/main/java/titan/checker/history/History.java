@@ -20,12 +20,15 @@ public final class History {
     private final List<Event> events;
     private final int[] lines;
     private final List<Operation> operations;
+    private final List<HistoryWarning> warnings;
 
-    private History(String source, List<Event> events, int[] lines, List<Operation> operations) {
+    private History(String source, List<Event> events, int[] lines, List<Operation> operations,
+                    List<HistoryWarning> warnings) {
         this.source = source;
         this.events = events;
         this.lines = lines;
         this.operations = operations;
+        this.warnings = List.copyOf(warnings);
     }
 
     /**
@@ -44,7 +47,57 @@ public final class History {
             throw new IllegalArgumentException("lines has " + lines.length + " entries for " + copy.size() + " events");
         }
         int[] lineCopy = lines == null ? null : lines.clone();
-        return new History(source, copy, lineCopy, pair(source, copy, lineCopy));
+        List<HistoryWarning> warnings = new ArrayList<>();
+        List<Operation> operations = pair(source, copy, lineCopy, warnings);
+        timeWarnings(source, copy, lineCopy, warnings);
+        return new History(source, copy, lineCopy, operations, warnings);
+    }
+
+    /** The same history with warnings its reader found (duplicate fields, duplicate indices) first. */
+    History withReaderWarnings(List<HistoryWarning> readerWarnings) {
+        if (readerWarnings.isEmpty()) {
+            return this;
+        }
+        List<HistoryWarning> all = new ArrayList<>(readerWarnings);
+        all.addAll(warnings);
+        return new History(source, events, lines, operations, all);
+    }
+
+    /**
+     * What looks wrong but does not stop the history being read: times that go backward (in file
+     * order) or are negative, a process that invokes again after an {@code info} (Jepsen retires
+     * it: its operation may still take effect, so a new process takes its place), and what the
+     * reader found. See {@link HistoryLint} for the checks that need to know the model.
+     */
+    public List<HistoryWarning> warnings() {
+        return warnings;
+    }
+
+    private static void timeWarnings(String source, List<Event> events, int[] lines, List<HistoryWarning> warnings) {
+        long latest = Long.MIN_VALUE;
+        int latestAt = -1;
+        for (int i = 0; i < events.size(); i++) {
+            long time = events.get(i).timeNanos();
+            if (time == Event.TIME_UNKNOWN) {
+                continue;
+            }
+            if (time < 0) {
+                warnings.add(warning(source, lines, i, "negative time " + time + " (times are nanoseconds since the "
+                        + "test started)"));
+            } else if (time < latest) {
+                warnings.add(warning(source, lines, i, "time goes backward: " + time + " after " + latest + " at "
+                        + position(lines, latestAt)));
+            }
+            if (time > latest) {
+                latest = time;
+                latestAt = i;
+            }
+        }
+    }
+
+    private static HistoryWarning warning(String source, int[] lines, int eventIndex, String reason) {
+        return lines == null ? new HistoryWarning(source, 0, "event " + eventIndex + ": " + reason)
+                : new HistoryWarning(source, lines[eventIndex], reason);
     }
 
     /** Pairs events built in code; a malformed history is a programming error here. */
@@ -84,8 +137,10 @@ public final class History {
         return line > 0 ? source + ":" + line : source + ", event " + eventIndex;
     }
 
-    private static List<Operation> pair(String source, List<Event> events, int[] lines) throws HistoryFormatException {
+    private static List<Operation> pair(String source, List<Event> events, int[] lines,
+                                        List<HistoryWarning> warnings) throws HistoryFormatException {
         Map<Integer, Integer> openCallByProcess = new HashMap<>();
+        Map<Integer, Integer> infoByProcess = new HashMap<>();
         List<Integer> callIndices = new ArrayList<>();
         Map<Integer, Integer> completionByCall = new HashMap<>();
         for (int i = 0; i < events.size(); i++) {
@@ -98,6 +153,12 @@ public final class History {
                 if (open != null) {
                     throw error(source, lines, i, "process " + client.id() + " invokes " + event.f()
                             + " while its " + events.get(open).f() + " from " + position(lines, open) + " is still open");
+                }
+                Integer info = infoByProcess.remove(client.id());
+                if (info != null) {
+                    warnings.add(warning(source, lines, i, "process " + client.id() + " invokes again after its info at "
+                            + position(lines, info) + "; after an info a process is retired (its operation may "
+                            + "still take effect) and a new process id takes its place"));
                 }
                 openCallByProcess.put(client.id(), i);
                 callIndices.add(i);
@@ -118,6 +179,9 @@ public final class History {
             }
             completionByCall.put(open, i);
             openCallByProcess.remove(client.id());
+            if (event.type() == EventType.INFO) {
+                infoByProcess.put(client.id(), i);
+            }
         }
         List<Operation> operations = new ArrayList<>(callIndices.size());
         for (int callIndex : callIndices) {

@@ -1,7 +1,6 @@
 package titan.checker.history;
 
 import java.io.IOException;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -20,20 +19,46 @@ public final class HistoryFiles {
      * @throws HistoryFormatException the file is not a well-formed history; the message names the line
      */
     public static History read(Path file) throws IOException, HistoryFormatException {
-        String source = file.toString();
-        byte[] bytes = Files.readAllBytes(file);
-        String text;
-        try {
-            text = StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT)
-                    .decode(java.nio.ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new HistoryFormatException(source, 0, "not UTF-8 text");
+        return read(file.toString(), file, Files.readAllBytes(file));
+    }
+
+    /**
+     * Reads a history from bytes, e.g. standard input.
+     *
+     * @param source names the input in messages
+     * @param name   a file name whose extension picks the format, or null to look at the content
+     */
+    public static History read(String source, Path name, byte[] bytes) throws HistoryFormatException {
+        String text = decode(source, bytes);
+        if (text.startsWith("\uFEFF")) {
+            text = text.substring(1); // a byte-order mark, as some editors on Windows write
         }
-        return switch (detect(file, text)) {
+        return switch (detect(name == null ? Path.of("-") : name, text)) {
             case JSON_LINES -> JsonLinesFormat.read(source, text);
             case EDN -> EdnFormat.read(source, text);
         };
+    }
+
+    /** UTF-8 text, or an error naming the line of the first byte that is not. */
+    private static String decode(String source, byte[] bytes) throws HistoryFormatException {
+        java.nio.ByteBuffer in = java.nio.ByteBuffer.wrap(bytes);
+        java.nio.CharBuffer out = java.nio.CharBuffer.allocate(bytes.length);
+        java.nio.charset.CoderResult result = StandardCharsets.UTF_8.newDecoder()
+                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT)
+                .decode(in, out, true);
+        if (result.isError()) {
+            int at = in.position();
+            int line = 1;
+            for (int i = 0; i < at; i++) {
+                if (bytes[i] == '\n') {
+                    line++;
+                }
+            }
+            throw new HistoryFormatException(source, line, String.format(Locale.ROOT,
+                    "not UTF-8 text (byte 0x%02x at offset %d)", bytes[at] & 0xff, at));
+        }
+        out.flip();
+        return out.toString();
     }
 
     /** The format of {@code file}, from its extension or else its first characters. */
@@ -56,7 +81,7 @@ public final class HistoryFiles {
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
-            if (Character.isWhitespace(c)) {
+            if (Character.isWhitespace(c) || c == '\uFEFF') {
                 continue;
             }
             if (c != '{') {

@@ -18,7 +18,7 @@ import java.util.Map;
 import titan.checker.edn.Keyword;
 
 /**
- * The lab's native history format: JSON Lines, one event per line.
+ * The lab's native history format: JSON Lines, one event per line (docs/history-format.md).
  * <pre>
  * {"process":0,"type":"invoke","f":"write","key":"k1","value":"3","time":1200,"node":"n2"}
  * {"process":0,"type":"ok","f":"write","key":"k1","value":"3","time":5400,"node":"n2"}
@@ -30,14 +30,30 @@ import titan.checker.edn.Keyword;
  */
 public final class JsonLinesFormat {
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    /** The same parser, refusing a field given twice, so the reader can warn about it. */
+    private static final ObjectMapper STRICT = new ObjectMapper()
+            .enable(com.fasterxml.jackson.core.JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
+    /** One event per line: a line longer than this is not an event of any history this lab reads. */
+    public static final int LINE_CHARS_MAX = 4 << 20;
 
     private JsonLinesFormat() {}
 
+    /**
+     * Reads a whole history. A byte-order mark at the start is skipped. What is readable but
+     * suspicious (a field given twice, a repeated {@code index}, a negative time) is kept in
+     * {@link History#warnings()}.
+     *
+     * @throws HistoryFormatException naming the line: malformed JSON, a comment line, a NUL byte, a
+     *                                line longer than {@link #LINE_CHARS_MAX}, a missing field, or a
+     *                                pairing error
+     */
     public static History read(String source, String text) throws HistoryFormatException {
         List<Event> events = new ArrayList<>();
         List<Integer> lines = new ArrayList<>();
+        List<HistoryWarning> warnings = new ArrayList<>();
+        java.util.Map<Long, Integer> lineOfIndex = new java.util.HashMap<>();
         int lineNumber = 0;
-        int start = 0;
+        int start = text.startsWith("\uFEFF") ? 1 : 0;
         while (start < text.length()) {
             int end = text.indexOf('\n', start);
             if (end < 0) {
@@ -49,22 +65,95 @@ public final class JsonLinesFormat {
             if (line.isEmpty()) {
                 continue;
             }
-            events.add(event(source, lineNumber, line));
+            JsonNode node = parse(source, lineNumber, line, warnings);
+            JsonNode index = node.get("index");
+            if (index != null && index.canConvertToExactIntegral()) {
+                Integer earlier = lineOfIndex.putIfAbsent(index.asLong(), lineNumber);
+                if (earlier != null) {
+                    warnings.add(new HistoryWarning(source, lineNumber, "\"index\" " + index.asLong()
+                            + " again (first at line " + earlier + ")"));
+                }
+            }
+            events.add(event(source, lineNumber, node));
             lines.add(lineNumber);
         }
-        return History.of(source, events, lines.stream().mapToInt(Integer::intValue).toArray());
+        return History.of(source, events, lines.stream().mapToInt(Integer::intValue).toArray())
+                .withReaderWarnings(warnings);
     }
 
-    private static Event event(String source, int line, String text) throws HistoryFormatException {
+    /** One line as a JSON object, or an error in this lab's words (never the parser's). */
+    private static JsonNode parse(String source, int line, String text, List<HistoryWarning> warnings)
+            throws HistoryFormatException {
+        if (text.length() > LINE_CHARS_MAX) {
+            throw new HistoryFormatException(source, line, String.format(java.util.Locale.ROOT,
+                    "the line is %.1f MB long; one event may be at most %d MB (is this a history file?)",
+                    text.length() / 1e6, LINE_CHARS_MAX >> 20));
+        }
+        int nul = text.indexOf('\0');
+        if (nul >= 0) {
+            throw new HistoryFormatException(source, line, "a NUL byte at column " + (nul + 1)
+                    + ": binary data, not JSON Lines text");
+        }
+        if (text.startsWith("#") || text.startsWith("//") || text.startsWith(";")) {
+            throw new HistoryFormatException(source, line, "a comment line (it starts with '" + text.charAt(0)
+                    + "'); JSON Lines has no comments: delete the line");
+        }
         JsonNode node;
         try {
-            node = MAPPER.readTree(text);
+            node = STRICT.readTree(text);
         } catch (JsonProcessingException e) {
-            throw new HistoryFormatException(source, line, "malformed JSON: " + e.getOriginalMessage());
+            String duplicate = duplicateField(e);
+            if (duplicate == null) {
+                throw new HistoryFormatException(source, line, jsonProblem(e, text));
+            }
+            warnings.add(new HistoryWarning(source, line, "field \"" + duplicate + "\" given twice; the last "
+                    + "value is used"));
+            try {
+                node = MAPPER.readTree(text);
+            } catch (JsonProcessingException again) {
+                throw new HistoryFormatException(source, line, jsonProblem(again, text));
+            }
         }
         if (node == null || !node.isObject()) {
             throw new HistoryFormatException(source, line, "expected a JSON object per line");
         }
+        return node;
+    }
+
+    private static String duplicateField(JsonProcessingException e) {
+        String message = e.getOriginalMessage();
+        if (message == null || !message.startsWith("Duplicate field '")) {
+            return null;
+        }
+        int end = message.indexOf('\'', "Duplicate field '".length());
+        return end < 0 ? "?" : message.substring("Duplicate field '".length(), end);
+    }
+
+    /** What is wrong with a line the JSON parser refused, in this lab's words, with the column. */
+    private static String jsonProblem(JsonProcessingException e, String text) {
+        String message = e.getOriginalMessage() == null ? "" : e.getOriginalMessage();
+        int column = e.getLocation() == null ? -1 : e.getLocation().getColumnNr();
+        String at = column > 0 ? " at column " + column : "";
+        if (message.contains("end-of-input")) {
+            return "malformed JSON: the line ends before the object is closed";
+        }
+        if (message.startsWith("Unexpected character") && column > 0 && column <= text.length()) {
+            return "malformed JSON: unexpected '" + printable(text.charAt(column - 1)) + "'" + at;
+        }
+        if (message.startsWith("Unrecognized token")) {
+            return "malformed JSON: a bare word" + at + " (strings need double quotes)";
+        }
+        if (message.contains("exceeds") || message.contains("length") || message.contains("depth")) {
+            return "malformed JSON: a value too long or nested too deeply" + at;
+        }
+        return "malformed JSON" + at;
+    }
+
+    private static String printable(char c) {
+        return c < 0x20 || c == 0x7f ? String.format("\\u%04x", (int) c) : String.valueOf(c);
+    }
+
+    private static Event event(String source, int line, JsonNode node) throws HistoryFormatException {
         Process process = process(source, line, node.get("process"));
         JsonNode typeNode = node.get("type");
         if (typeNode == null || !typeNode.isTextual()) {

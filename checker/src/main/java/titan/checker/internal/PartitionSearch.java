@@ -81,7 +81,11 @@ import titan.checker.history.Operation;
  * configurations (blocks alone: 4.0 million; with observers first: 0.93 million).
  * <p>So the search also solves a relaxed problem in which an unknown operation is never used up: it
  * may take effect in any number of blocks (at most once per block, which keeps blocks finite), and
- * the cache key holds completed operations only. Every linearization is also a relaxed one. The
+ * the cache key holds completed operations only. Only operations with one possible effect state (a
+ * write, a cas) are reused so: reusing an append would make a new, longer state every time and the
+ * relaxed walk would never end, so appends stay used up once and in the key, as in the exact walk
+ * ({@code reusableUnknowns}). Which operations are reused only decides how loose the relaxation is;
+ * every linearization is a relaxed one either way. Every linearization is also a relaxed one. The
  * order of work, for a partition with unknown operations:
  * <ol>
  * <li>the exact walk, with a budget of 4 configurations per operation (+ 4096): enough for most
@@ -100,6 +104,16 @@ import titan.checker.history.Operation;
  * walk enumerates, and what it may do from (C, s) depends on (C, s) only, so its cache is sound.
  * The benchmark above drops to 0.18 million configurations (34 thousand of them the budgeted
  * first walk), about 30 times fewer.
+ * <h2>A model-specific reduction: kv keys of unique values</h2>
+ * For a {@link titan.checker.model.KvModel} key whose operations are reads, writes and appends of
+ * unique values, {@link AppendEpochs} adds Elle's insight (a read reveals the order of the appends
+ * before it): configurations that cannot finish are not entered, unknown operations nobody can
+ * have seen are dropped, and states no remaining read can tell apart share a cache entry. Its
+ * class comment has the argument. Because it cuts dead branches at once, the deepest point of a
+ * reduced walk can stop short of the operation to blame, so an invalid verdict is explained from a
+ * walk without it when that one finishes within the first walk's budget.
+ * <p>Everything a search holds (interned model states, caches, stacks) is reserved from the
+ * check's memory budget; past it the verdict is UNKNOWN with the reason.
  * <p>{@code reductions = false} keeps the plain search (no reductions, no relaxed pass) for
  * comparison in benchmarks and tests. The brute-force oracle property tests and the Knossos verdicts
  * check all of this.
@@ -107,11 +121,19 @@ import titan.checker.history.Operation;
 public final class PartitionSearch<S> {
     private final Model<S> model;
     private final String name;
-    private final List<Operation> operations;
+    /**
+     * The operations searched: {@link #reported} less unknown ones nobody can have seen ({@link
+     * AppendEpochs}); set by {@link #run}, after the deadline was checked.
+     */
+    private List<Operation> operations;
+    /** The partition's operations, as given. */
+    private final List<Operation> reported;
     private final SearchLimits limits;
     private final Function<Operation, String> locate;
     private final boolean reductions;
     private final long exactFirstPushesMax;
+    /** The append-epoch reduction for this partition, or null; set up by {@link #run}, reset per walk. */
+    private AppendEpochs epochs;
 
     /**
      * The first exact walk's budget: this many configurations per operation, plus {@link
@@ -120,6 +142,8 @@ public final class PartitionSearch<S> {
      */
     private static final long EXACT_FIRST_PER_OPERATION = 4;
     private static final long EXACT_FIRST_EXTRA = 4096;
+    /** What a walk holds per operation besides its cache: entry links, stack frames, set bits. */
+    private static final long WALK_BYTES_PER_OPERATION = 64;
 
     /**
      * @param operations the partition's operations in call order, failed and inert ones removed
@@ -147,6 +171,7 @@ public final class PartitionSearch<S> {
                     Function<Operation, String> locate, boolean reductions, long exactFirstPushesMax) {
         this.model = model;
         this.name = name;
+        this.reported = operations;
         this.operations = operations;
         this.limits = limits;
         this.locate = locate;
@@ -158,9 +183,11 @@ public final class PartitionSearch<S> {
         long startNanos = limits.nowNanos();
         String early = limits.stopReason();
         if (early != null) {
-            return new PartitionResult(name, Verdict.UNKNOWN, early, operations, List.of(), null, "", 0, 0);
+            return new PartitionResult(name, Verdict.UNKNOWN, early, reported, List.of(), null, "", 0, 0);
         }
+        operations = reductions ? AppendEpochs.withoutUnseenUnknowns(model, reported) : reported;
         Transitions<S> transitions = new Transitions<>(model, operations, limits.budget());
+        epochs = reductions ? AppendEpochs.forPartition(model, operations, transitions) : null;
         try {
             if (!reductions) {
                 return decide(walk(Walk.Mode.PLAIN, transitions, Long.MAX_VALUE), transitions, 0, startNanos);
@@ -183,7 +210,7 @@ public final class PartitionSearch<S> {
         if (first.outcome() != Walk.Outcome.BUDGET_USED) {
             return decide(first, transitions, 0, startNanos);
         }
-        Finished relaxed = walk(Walk.Mode.RELAXED, transitions, Long.MAX_VALUE);
+        Finished relaxed = walk(Walk.Mode.RELAXED, transitions, Long.MAX_VALUE, reusableUnknowns(transitions));
         long configurations = first.configurations() + relaxed.configurations();
         switch (relaxed.outcome()) {
             case VALID:
@@ -195,7 +222,7 @@ public final class PartitionSearch<S> {
             case INVALID:
                 // Proved: no relaxed linearization, so none at all. The short exact walk's deepest
                 // point explains it.
-                return invalid(first.deepest(), first.deepestState(), transitions, configurations, startNanos);
+                return explainInvalid(first, transitions, configurations, startNanos);
             default:
                 return stopped(relaxed.stopReason(), first.deepest(), first.deepestState(), transitions,
                         configurations, startNanos);
@@ -207,24 +234,76 @@ public final class PartitionSearch<S> {
                             int[] deepest, int deepestState, long configurations) {}
 
     private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax) {
+        return walk(mode, transitions, pushesMax, null);
+    }
+
+    private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax, boolean[] reusable) {
+        return walk(mode, transitions, pushesMax, reusable, true);
+    }
+
+    private Finished walk(Walk.Mode mode, Transitions<S> transitions, long pushesMax, boolean[] reusable,
+                          boolean withEpochs) {
+        // The walk's own arrays: entry list, stack, linearized set, per-operation flags.
+        long walkBytes = WALK_BYTES_PER_OPERATION * operations.size() + 1024;
+        if (!limits.budget().reserve(walkBytes)) {
+            return new Finished(Walk.Outcome.STOPPED, limits.memoryReason(), new int[0], 0, new int[0], 0, 0);
+        }
         ConfigurationCache cache = new ConfigurationCache(limits.budget());
         try {
-            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax);
+            AppendEpochs walkEpochs = withEpochs ? epochs : null;
+            if (walkEpochs != null) {
+                walkEpochs.reset();
+            }
+            Walk walk = new Walk(mode, operations, transitions, cache, limits, pushesMax, reusable, walkEpochs);
             Walk.Outcome outcome = walk.run();
             return new Finished(outcome, walk.stopReason(), walk.linearization(), walk.state(), walk.deepest(),
                     walk.deepestState(), cache.size());
         } finally {
             cache.release();
+            limits.budget().release(walkBytes);
         }
+    }
+
+    /**
+     * For the relaxed walk: which unknown-outcome operations may take effect in more than one block.
+     * Reuse keeps the relaxed walk finite only for operations whose every legal effect is one state
+     * (a write, a cas, a lock acquire); an append makes a new state each time, so its reuse would
+     * never end, and it is used up once as in the exact walk. Which operations are reusable only
+     * decides how loose the over-approximation is, never whether it is one, so a probe suffices:
+     * the operation in the states known so far (at most 16) and in its own result.
+     */
+    private boolean[] reusableUnknowns(Transitions<S> transitions) {
+        boolean[] reusable = new boolean[operations.size()];
+        int probes = Math.min(transitions.stateCount(), 16);
+        for (int op = 0; op < reusable.length; op++) {
+            if (!operations.get(op).isUnknown()) {
+                continue;
+            }
+            int result = Transitions.ILLEGAL;
+            boolean oneResult = true;
+            for (int state = 0; state < probes && oneResult; state++) {
+                int next = transitions.step(state, op);
+                if (next != Transitions.ILLEGAL) {
+                    oneResult = result == Transitions.ILLEGAL || result == next;
+                    result = next;
+                }
+            }
+            if (oneResult && result != Transitions.ILLEGAL) {
+                int again = transitions.step(result, op);
+                oneResult = again == Transitions.ILLEGAL || again == result;
+            }
+            reusable[op] = oneResult;
+        }
+        return reusable;
     }
 
     private PartitionResult decide(Finished walk, Transitions<S> transitions, long earlierConfigurations,
                                    long startNanos) {
         long configurations = earlierConfigurations + walk.configurations();
         return switch (walk.outcome()) {
-            case VALID -> new PartitionResult(name, Verdict.VALID, "", operations, ids(walk.linearization()), null,
+            case VALID -> new PartitionResult(name, Verdict.VALID, "", reported, ids(walk.linearization()), null,
                     model.describe(transitions.state(walk.state())), configurations, limits.nowNanos() - startNanos);
-            case INVALID -> invalid(walk.deepest(), walk.deepestState(), transitions, configurations, startNanos);
+            case INVALID -> explainInvalid(walk, transitions, configurations, startNanos);
             case STOPPED -> stopped(walk.stopReason(), walk.deepest(), walk.deepestState(), transitions,
                     configurations, startNanos);
             case BUDGET_USED -> throw new IllegalStateException("a walk without a budget ran out of it");
@@ -253,8 +332,29 @@ public final class PartitionSearch<S> {
     private PartitionResult stopped(String reason, int[] prefix, int state, Transitions<S> transitions,
                                     long configurations, long startNanos) {
         return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + configurations + " configurations",
-                operations, ids(prefix), null, model.describe(transitions.state(state)), configurations,
+                reported, ids(prefix), null, model.describe(transitions.state(state)), configurations,
                 limits.nowNanos() - startNanos);
+    }
+
+    /**
+     * Explains an invalid verdict. The append-epoch reduction skips configurations that cannot
+     * finish as soon as they are entered, so its deepest point can stop short of the operation
+     * that is really to blame (a read nobody could have seen stops the walk at the first append
+     * that contradicts it). So when that reduction was on, a walk without it, on the first walk's
+     * budget, looks for a deeper point; if it cannot finish in that budget, the reduced walk's
+     * point explains.
+     */
+    private PartitionResult explainInvalid(Finished walk, Transitions<S> transitions, long configurations,
+                                           long startNanos) {
+        Finished explaining = walk;
+        if (epochs != null) {
+            Finished unreduced = walk(Walk.Mode.EXACT, transitions, exactFirstBudget(operations.size()), null, false);
+            if (unreduced.outcome() == Walk.Outcome.INVALID) {
+                explaining = unreduced;
+            }
+            configurations += unreduced.configurations();
+        }
+        return invalid(explaining.deepest(), explaining.deepestState(), transitions, configurations, startNanos);
     }
 
     /**
@@ -289,7 +389,7 @@ public final class PartitionSearch<S> {
                 && illegal.reason() != null && !illegal.reason().isEmpty()) {
             reason.append(" (").append(illegal.reason()).append(')');
         }
-        return new PartitionResult(name, Verdict.INVALID, reason.toString(), operations, ids(prefix), failing,
+        return new PartitionResult(name, Verdict.INVALID, reason.toString(), reported, ids(prefix), failing,
                 model.describe(state), configurations, limits.nowNanos() - startNanos);
     }
 }

@@ -52,6 +52,6 @@ public final class SearchLimits {
     }
 
     public String memoryReason() {
-        return "memory bound of " + (budget.bytesMax() >> 20) + " MiB for the search's caches reached";
+        return "memory bound of " + (budget.bytesMax() >> 20) + " MiB for the search (states, caches, stacks) reached";
     }
 }

@@ -15,11 +15,18 @@ import titan.checker.history.Operation;
  * first {@value #DENSE_STATES} states sit in plain arrays, one row per state indexed by operation,
  * so a register's search (a handful of states) reads one int per step; other states go through a
  * primitive hash table. Not thread-safe: one per search.
+ * <p>Everything it holds is reserved from the {@link MemoryBudget} first, the interned states
+ * included (their size estimated by {@link #stateBytes}): a kv key whose appends make a new,
+ * longer string at every step grows this table, not the search's cache. When the budget refuses,
+ * {@link #outOfMemory()} turns true and the step answers {@link #ILLEGAL}; the walk must then stop
+ * with UNKNOWN rather than trust that answer.
  */
 final class Transitions<S> {
     static final int ILLEGAL = -1;
 
     private static final int MEMO_ENTRY_BYTES = 8 + 4;
+    /** A state's entry in the intern map and list, beside the state itself. */
+    private static final int INTERN_ENTRY_BYTES = 64;
     /** States with ids below this get a dense row of answers. */
     private static final int DENSE_STATES = 32;
 
@@ -38,6 +45,7 @@ final class Transitions<S> {
     private final int[][] rows = new int[DENSE_STATES][];
     /** Set when the memory budget refused a row: from then on every state uses the hash table. */
     private boolean rowsRefused;
+    private boolean outOfMemory;
 
     Transitions(Model<S> model, List<Operation> operations, MemoryBudget budget) {
         this.model = model;
@@ -56,6 +64,11 @@ final class Transitions<S> {
 
     int initial() {
         return intern(model.init());
+    }
+
+    /** How many distinct states are interned; their ids are 0 to this minus one. */
+    int stateCount() {
+        return states.size();
     }
 
     S state(int id) {
@@ -109,6 +122,9 @@ final class Transitions<S> {
         Step<S> step = model.step(states.get(state), operations.get(op));
         if (step instanceof Step.Legal<S> legal) {
             int next = intern(legal.state());
+            if (next == ILLEGAL) {
+                return ILLEGAL;
+            }
             if (readOnly[op] && next != state) {
                 // The search relies on this promise (it tries no other order for such an operation).
                 throw new IllegalStateException("model " + model.name() + " says " + operations.get(op).describe()
@@ -162,11 +178,53 @@ final class Transitions<S> {
     private int intern(S state) {
         Integer id = stateIds.get(state);
         if (id == null) {
+            long bytes = INTERN_ENTRY_BYTES + stateBytes(state, 0);
+            if (!budget.reserve(bytes)) {
+                outOfMemory = true;
+                return ILLEGAL;
+            }
+            reservedBytes += bytes;
             id = states.size();
             states.add(state);
             stateIds.put(state, id);
         }
         return id;
+    }
+
+    /** Whether the memory budget refused a state: answers since then may be wrong, so stop. */
+    boolean outOfMemory() {
+        return outOfMemory;
+    }
+
+    /**
+     * A generous estimate of the heap a state holds: strings at two bytes a character, collections
+     * element by element (a few levels deep), anything else as one small object.
+     */
+    static long stateBytes(Object state, int depth) {
+        if (state == null) {
+            return 0;
+        }
+        if (state instanceof String s) {
+            return 48 + 2L * s.length();
+        }
+        if (depth > 3) {
+            return 32;
+        }
+        if (state instanceof java.util.Collection<?> items) {
+            long bytes = 32 + 8L * items.size();
+            for (Object item : items) {
+                bytes += stateBytes(item, depth + 1);
+            }
+            return bytes;
+        }
+        if (state instanceof Map<?, ?> map) {
+            long bytes = 48 + 40L * map.size();
+            for (Map.Entry<?, ?> entry : map.entrySet()) {
+                bytes += stateBytes(entry.getKey(), depth + 1) + stateBytes(entry.getValue(), depth + 1);
+            }
+            return bytes;
+        }
+        return 32;
     }
 
     void release() {

@@ -50,6 +50,10 @@ final class Walk {
 
     private final boolean reductions;
     private final boolean relaxed;
+    /** RELAXED: which unknown-outcome operations may take effect again; the others are used up once. */
+    private final boolean[] reusable;
+    /** The append-epoch reduction for this partition, or null. */
+    private final AppendEpochs epochs;
     private final Transitions<?> transitions;
     private final ConfigurationCache cache;
     private final SearchLimits limits;
@@ -74,11 +78,16 @@ final class Walk {
 
     /**
      * @param pushesMax stop ({@link Outcome#BUDGET_USED}) after pushing this many configurations
+     * @param reusable  RELAXED: per operation, whether an unknown-outcome one may take effect in more
+     *                  than one block; null for all of them
+     * @param epochs    the append-epoch reduction, or null (ignored in PLAIN mode)
      */
     Walk(Mode mode, List<Operation> operations, Transitions<?> transitions, ConfigurationCache cache,
-         SearchLimits limits, long pushesMax) {
+         SearchLimits limits, long pushesMax, boolean[] reusable, AppendEpochs epochs) {
         this.reductions = mode != Mode.PLAIN;
         this.relaxed = mode == Mode.RELAXED;
+        this.reusable = reusable;
+        this.epochs = reductions ? epochs : null;
         this.transitions = transitions;
         this.cache = cache;
         this.limits = limits;
@@ -99,9 +108,21 @@ final class Walk {
     }
 
     Outcome run() {
+        if (state == Transitions.ILLEGAL) {
+            return stop(limits.memoryReason());
+        }
+        Outcome outcome = run0();
+        // An answer given after the memory bound refused a state may rest on a wrong "illegal".
+        return transitions.outOfMemory() && outcome != Outcome.STOPPED ? stop(limits.memoryReason()) : outcome;
+    }
+
+    private Outcome run0() {
         Outcome outcome = beginLevel();
         int stepsToLimitCheck = STEPS_PER_LIMIT_CHECK;
         while (outcome == null) {
+            if (transitions.outOfMemory()) {
+                return stop(limits.memoryReason());
+            }
             if (returnsLeft == 0) {
                 return Outcome.VALID;
             }
@@ -195,6 +216,9 @@ final class Walk {
         if (next == Transitions.ILLEGAL || !reductions) {
             return next;
         }
+        if (epochs != null && epochs.skip(state, op, next)) {
+            return Transitions.ILLEGAL;
+        }
         // R0: an unknown-outcome no-op is never needed; RELAXED: at most once per block.
         if (!completed[op] && (next == state || (relaxed && inCurrentBlock(op)))) {
             return Transitions.ILLEGAL;
@@ -266,18 +290,24 @@ final class Walk {
      */
     private int push(int call, int next, boolean forced) {
         int op = EntryList.operationOf(call);
-        boolean usedUp = completed[op] || !relaxed;
+        boolean usedUp = isUsedUp(op);
         if (usedUp) {
             linearized.add(op);
         }
+        if (epochs != null) {
+            epochs.linearized(op);
+        }
         if (completed[op] || !reductions) {
-            if (linearized.hasPending() && dominated(next)) {
-                linearized.remove(op);
-                return SKIPPED;
-            }
-            ConfigurationCache.Added added = cache.add(linearized, next);
+            int key = epochs == null ? next : epochs.cacheState(next);
+            ConfigurationCache.Added added = linearized.hasPending() && dominated(key) ? ConfigurationCache.Added.SEEN
+                    : cache.add(linearized, key);
             if (added != ConfigurationCache.Added.NEW) {
-                linearized.remove(op);
+                if (usedUp) {
+                    linearized.remove(op);
+                }
+                if (epochs != null) {
+                    epochs.unlinearized(op);
+                }
                 return added == ConfigurationCache.Added.SEEN ? SKIPPED : OUT_OF_MEMORY;
             }
         }
@@ -301,6 +331,14 @@ final class Walk {
     }
 
     /**
+     * Whether linearizing {@code op} uses it up: always, except for a reusable unknown-outcome
+     * operation in RELAXED mode.
+     */
+    private boolean isUsedUp(int op) {
+        return completed[op] || !relaxed || (reusable != null && !reusable[op]);
+    }
+
+    /**
      * Undoes the latest choice and resumes its level after it; a forced choice was its level's only
      * one, so that level is undone too. False when there is nothing left to undo.
      */
@@ -310,9 +348,12 @@ final class Walk {
             int call = stackCall[depth];
             int op = EntryList.operationOf(call);
             state = stackState[depth];
-            if (completed[op] || !relaxed) {
+            if (isUsedUp(op)) {
                 linearized.remove(op);
                 list.unlift(call);
+            }
+            if (epochs != null) {
+                epochs.unlinearized(op);
             }
             if (completed[op]) {
                 returnsLeft++;

@@ -5,11 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
-import titan.checker.Model;
 import titan.checker.Partition;
-import titan.checker.Step;
 import titan.checker.history.Operation;
 
 /**
@@ -20,20 +16,13 @@ import titan.checker.history.Operation;
  *
  * @param nilRead what an OK read of nil means; {@link NilRead#ABSENT} for this lab's histories
  */
-public record KvModel(NilRead nilRead) implements Model<Object> {
-    private static final Set<String> FUNCTIONS = Set.of("read", "write", "cas", "append", "delete");
-    private static final RegisterRules[] RULES = RegisterRules.byNilRead(FUNCTIONS);
-
+public record KvModel(NilRead nilRead) implements RegisterFamily {
     public KvModel {
         Objects.requireNonNull(nilRead, "nilRead");
     }
 
     public KvModel() {
         this(NilRead.ABSENT);
-    }
-
-    private RegisterRules rules() {
-        return RULES[nilRead.ordinal()];
     }
 
     @Override
@@ -44,26 +33,6 @@ public record KvModel(NilRead nilRead) implements Model<Object> {
     @Override
     public Object init() {
         return null;
-    }
-
-    @Override
-    public Step<Object> step(Object state, Operation operation) {
-        return rules().step(state, operation);
-    }
-
-    @Override
-    public Optional<String> problemWith(Operation operation) {
-        return rules().problemWith(operation);
-    }
-
-    @Override
-    public boolean isInert(Operation operation) {
-        return rules().isInert(operation);
-    }
-
-    @Override
-    public boolean isReadOnly(Operation operation) {
-        return rules().isReadOnly(operation);
     }
 
     /** One partition per key, named after it; operations without a key share the partition "". */

@@ -9,8 +9,9 @@ import titan.checker.history.Operation;
 import titan.checker.history.ValueText;
 
 /**
- * The semantics of one register, shared by {@link RegisterModel}, {@link CasRegisterModel} and
- * {@link KvModel} (one register per key). The state is the value itself, null while unset.
+ * The semantics of one register (the state is its value, null while unset), the one implementation
+ * behind {@link RegisterFamily}: shared by {@link RegisterModel}, {@link CasRegisterModel} and
+ * {@link KvModel} (one register per key).
  */
 final class RegisterRules {
     private final Set<String> functions;
@@ -21,11 +22,20 @@ final class RegisterRules {
         this.nilRead = Objects.requireNonNull(nilRead, "nilRead");
     }
 
-    /**
-     * The rules for {@code functions} under each {@link NilRead}, indexed by its ordinal: models
-     * build them once, not on every step of the search.
-     */
-    static RegisterRules[] byNilRead(Set<String> functions) {
+    private static final RegisterRules[] REGISTER = byNilRead(Set.of("read", "write"));
+    private static final RegisterRules[] CAS_REGISTER = byNilRead(Set.of("read", "write", "cas"));
+    private static final RegisterRules[] KV = byNilRead(Set.of("read", "write", "cas", "append", "delete"));
+
+    /** The rules of one of the register models, built once per model class and nil meaning. */
+    static RegisterRules of(RegisterFamily model) {
+        int mode = model.nilRead().ordinal();
+        if (model instanceof KvModel) {
+            return KV[mode];
+        }
+        return model instanceof CasRegisterModel ? CAS_REGISTER[mode] : REGISTER[mode];
+    }
+
+    private static RegisterRules[] byNilRead(Set<String> functions) {
         NilRead[] modes = NilRead.values();
         RegisterRules[] rules = new RegisterRules[modes.length];
         for (NilRead mode : modes) {
@@ -68,14 +78,14 @@ final class RegisterRules {
                 if (!op.isOk() || Objects.equals(current, value) || (value == null && nilRead == NilRead.UNKNOWN)) {
                     return Step.to(current);
                 }
-                return Step.illegal("read " + ValueText.of(value) + " but the value is " + ValueText.of(current));
+                return Step.illegal(() -> "read " + ValueText.of(value) + " but the value is " + ValueText.of(current));
             case "write":
                 return Step.to(value);
             case "delete":
                 return Step.to(null);
             case "append":
                 if (current != null && !(current instanceof String)) {
-                    return Step.illegal("append to the non-string value " + ValueText.of(current));
+                    return Step.illegal(() -> "append to the non-string value " + ValueText.of(current));
                 }
                 return Step.to(current == null ? value : (String) current + value);
             case "cas": {
@@ -83,11 +93,11 @@ final class RegisterRules {
                 boolean matches = Objects.equals(current, pair.get(0));
                 if (op.outcome() == Operation.Outcome.FAIL) {
                     // Porcupine's reading of a failed cas: it saw some other value (FailedCas.READ_DIFFERENT).
-                    return matches ? Step.illegal("cas failed but the value was " + ValueText.of(current))
+                    return matches ? Step.illegal(() -> "cas failed but the value was " + ValueText.of(current))
                             : Step.to(current);
                 }
                 return matches ? Step.to(pair.get(1))
-                        : Step.illegal("cas expected " + ValueText.of(pair.get(0)) + " but the value is "
+                        : Step.illegal(() -> "cas expected " + ValueText.of(pair.get(0)) + " but the value is "
                                 + ValueText.of(current));
             }
             default:

@@ -41,6 +41,54 @@ public final class HtmlReport {
 
     private HtmlReport() {}
 
+    /** How the timeline's horizontal axis runs. */
+    public enum TimeAxis {
+        /** One step per call or completion drawn: the real-time order the checker uses (the default). */
+        HISTORY_ORDER,
+        /** Proportional to the events' {@code time} (real or simulated); history order where times are missing. */
+        TIME
+    }
+
+    /**
+     * What to draw besides the verdict.
+     *
+     * @param model              the model the result was checked with, or null; with it the page lists
+     *                           every model state reached at the failure ({@link FailureStates})
+     * @param operationsShownMax at most this many operations are drawn (a fifth more may be, for
+     *                           operations called earlier and still open at the window's start, and
+     *                           the last linearized one)
+     * @param timeAxis           history order or time
+     * @param key                the partition (key) to draw instead of the failing one, or null
+     */
+    public record Options(titan.checker.Model<?> model, int operationsShownMax, TimeAxis timeAxis, String key) {
+        public Options {
+            if (operationsShownMax <= 0) {
+                throw new IllegalArgumentException("operationsShownMax must be positive: " + operationsShownMax);
+            }
+            java.util.Objects.requireNonNull(timeAxis, "timeAxis");
+        }
+
+        public static Options defaults() {
+            return new Options(null, OPERATIONS_SHOWN_DEFAULT, TimeAxis.HISTORY_ORDER, null);
+        }
+
+        public Options withModel(titan.checker.Model<?> m) {
+            return new Options(m, operationsShownMax, timeAxis, key);
+        }
+
+        public Options withTimeAxis(TimeAxis axis) {
+            return new Options(model, operationsShownMax, axis, key);
+        }
+
+        public Options withKey(String k) {
+            return new Options(model, operationsShownMax, timeAxis, k);
+        }
+
+        public Options withOperationsShownMax(int n) {
+            return new Options(model, n, timeAxis, key);
+        }
+    }
+
     /** The page, drawing at most {@link #OPERATIONS_SHOWN_DEFAULT} operations. */
     public static String render(CheckResult result, History history) {
         return render(result, history, OPERATIONS_SHOWN_DEFAULT);
@@ -55,9 +103,21 @@ public final class HtmlReport {
      *                                  or {@code operationsShownMax} is not positive
      */
     public static String render(CheckResult result, History history, int operationsShownMax) {
-        if (operationsShownMax <= 0) {
-            throw new IllegalArgumentException("operationsShownMax must be positive: " + operationsShownMax);
-        }
+        return render(result, history, Options.defaults().withOperationsShownMax(operationsShownMax));
+    }
+
+    /**
+     * The page for {@code result}, which must be the result of checking {@code history}.
+     *
+     * @throws IllegalArgumentException if {@code result} has operations {@code history} does not, or
+     *                                  {@code options} names a key the result has no partition for
+     */
+    public static String render(CheckResult result, History history, Options options) {
+        int operationsShownMax = options.operationsShownMax();
+        Optional<PartitionResult> drawn = options.key() == null ? result.decisive() : Optional.of(
+                result.partitions().stream().filter(p -> p.name().equals(options.key())).findFirst()
+                        .orElseThrow(() -> new IllegalArgumentException("no key \"" + options.key()
+                                + "\" among the " + result.partitions().size() + " partitions checked")));
         StringBuilder html = new StringBuilder(128 * 1024);
         String verdict = Summary.css(result.verdict());
         html.append("<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">")
@@ -72,8 +132,12 @@ public final class HtmlReport {
                 .append(HtmlText.show(headline(result), 600)).append("</p></header>\n<main>\n");
         html.append(Summary.render(result, history));
         Optional<PartitionResult> decisive = result.decisive();
-        if (decisive.isPresent()) {
-            timeline(html, result, decisive.get(), history, operationsShownMax);
+        if (options.model() != null && decisive.isPresent() && decisive.get().verdict() == Verdict.INVALID) {
+            html.append(StatesCard.render(FailureStates.of(options.model(), decisive.get(), history,
+                    FailureStates.CONFIGURATIONS_MAX), history));
+        }
+        if (drawn.isPresent()) {
+            timeline(html, result, drawn.get(), history, operationsShownMax, options.timeAxis());
         } else {
             html.append("<section class=\"card note\"><h2>Nothing to explain</h2><p>Every partition has an order of ")
                     .append("its operations, consistent with real time, that the model accepts, so the history is ")
@@ -95,17 +159,28 @@ public final class HtmlReport {
         Files.writeString(file, render(result, history), StandardCharsets.UTF_8);
     }
 
+    /** Renders the page with {@code options} and writes it to {@code file} as UTF-8. */
+    public static void write(CheckResult result, History history, Options options, Path file) throws IOException {
+        Files.writeString(file, render(result, history, options), StandardCharsets.UTF_8);
+    }
+
     private static void timeline(StringBuilder html, CheckResult result, PartitionResult partition, History history,
-                                 int operationsShownMax) {
+                                 int operationsShownMax, TimeAxis axis) {
         TimelineWindow window = TimelineWindow.around(result, partition, history, operationsShownMax);
         List<FaultInterval> faults = FaultInterval.of(history);
         html.append("<section class=\"card\"><h2>Timeline of ").append(partition.name().isEmpty() ? "the history"
                 : "key <code>" + HtmlText.show(partition.name(), 200) + "</code>").append("</h2>");
         html.append("<p class=\"window").append(window.truncated() ? " truncated" : "").append("\">")
                 .append(windowNote(window, partition)).append("</p>");
-        html.append("<p class=\"how\">One lane per process; each bar runs from an operation's call to its completion. ")
-                .append("Horizontal position is history order (one step per call or completion drawn), not ")
-                .append("wall-clock time. The numbered markers are the order in which the checker could linearize ")
+        boolean timed = axis == TimeAxis.TIME && TimelineScale.hasTimes(window.operations());
+        html.append("<p class=\"how\">One lane per process, for this key's operations only; each bar runs from ")
+                .append("an operation's call to its completion. ")
+                .append(timed ? "Horizontal position is the events' recorded time (simulated time for a simulator "
+                        + "run), so gaps and overlaps are to scale; ties keep history order. "
+                        : "Horizontal position is history order (one step per call or completion drawn), not "
+                        + "wall-clock time" + (axis == TimeAxis.TIME ? " (the history records no times)" : "")
+                        + ". ")
+                .append("The numbered markers are the order in which the checker could linearize ")
                 .append("the operations");
         if (partition.verdict() == Verdict.INVALID) {
             html.append("; the red one is the operation that fits nowhere after them");
@@ -115,7 +190,7 @@ public final class HtmlReport {
         if (window.operations().isEmpty()) {
             html.append("<p>This partition has no operations to draw.</p>");
         } else {
-            html.append(new TimelineSvg(window, partition, history, faults).render());
+            html.append(new TimelineSvg(window, partition, history, faults, timed).render());
         }
         html.append("<div class=\"details\" id=\"details\" aria-live=\"polite\">Click an operation to see its ")
                 .append("details here.</div></section>\n");

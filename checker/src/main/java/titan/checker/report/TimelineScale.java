@@ -19,12 +19,76 @@ final class TimelineScale {
     private static final double STEP_MIN = 6;
     private static final double STEP_MAX = 40;
 
+    /** A timed chart is at most this wide, however long the history ran. */
+    private static final double TIMED_WIDTH_MAX = 30_000;
+
     private final int[] endpoints;
     private final double step;
+    /** The x of each endpoint. */
+    private final double[] xs;
+    /** For a timed scale: each endpoint's time, the pixels per nanosecond, and any event's time; else null. */
+    private final long[] times;
+    private final double perNano;
+    private final java.util.function.IntToLongFunction eventTime;
 
     private TimelineScale(int[] endpoints, double step) {
+        this(endpoints, step, null, null, 0, null);
+    }
+
+    private TimelineScale(int[] endpoints, double step, double[] xs, long[] times, double perNano,
+                          java.util.function.IntToLongFunction eventTime) {
         this.endpoints = endpoints;
         this.step = step;
+        this.times = times;
+        this.perNano = perNano;
+        this.eventTime = eventTime;
+        if (xs == null) {
+            xs = new double[endpoints.length];
+            for (int i = 0; i < xs.length; i++) {
+                xs[i] = PAD_LEFT + (i + 0.5) * step;
+            }
+        }
+        this.xs = xs;
+    }
+
+    /** Whether every drawn call and completion has a time, so a timed axis can be drawn. */
+    static boolean hasTimes(List<Operation> operations) {
+        return !operations.isEmpty() && operations.stream().allMatch(op -> op.callTimeNanos() >= 0
+                && (op.completionIndex() < 0 || op.completionTimeNanos() >= 0));
+    }
+
+    /**
+     * A scale proportional to the events' times (see {@link #hasTimes}), the typical bar about as
+     * wide as in history order; events at one time keep their history order, a few pixels apart.
+     */
+    TimelineScale timed(List<Operation> operations, java.util.function.IntToLongFunction eventTime) {
+        long[] times = new long[endpoints.length];
+        java.util.Map<Integer, Long> timeOf = new java.util.HashMap<>();
+        for (Operation op : operations) {
+            timeOf.put(op.callIndex(), op.callTimeNanos());
+            if (op.completionIndex() >= 0) {
+                timeOf.put(op.completionIndex(), op.completionTimeNanos());
+            }
+        }
+        for (int i = 0; i < endpoints.length; i++) {
+            times[i] = timeOf.getOrDefault(endpoints[i], i == 0 ? 0 : times[i - 1]);
+        }
+        double[] spans = operations.stream().filter(op -> !op.isUnknown() && op.completionIndex() >= 0)
+                .mapToDouble(op -> Math.max(1, op.completionTimeNanos() - op.callTimeNanos())).sorted().toArray();
+        double typical = spans.length == 0 ? 1 : spans[spans.length / 2];
+        double perNano = TYPICAL_BAR_WIDTH / typical;
+        long total = endpoints.length == 0 ? 0 : times[times.length - 1] - times[0];
+        if (total * perNano > TIMED_WIDTH_MAX) {
+            perNano = TIMED_WIDTH_MAX / total;
+        }
+        double[] positions = new double[endpoints.length];
+        for (int i = 0; i < positions.length; i++) {
+            double x = PAD_LEFT + 6 + (times[i] - times[0]) * perNano;
+            positions[i] = i == 0 ? x : Math.max(x, positions[i - 1] + 2);
+        }
+        double averageStep = positions.length < 2 ? step
+                : (positions[positions.length - 1] - positions[0]) / (positions.length - 1);
+        return new TimelineScale(endpoints, Math.max(2, averageStep), positions, times, perNano, eventTime);
     }
 
     /** A scale for {@code window}'s operations; the first {@code carriedIn} were called before it. */
@@ -57,8 +121,34 @@ final class TimelineScale {
      */
     double x(int eventIndex) {
         int found = Arrays.binarySearch(endpoints, eventIndex);
-        double rank = found >= 0 ? found : -found - 1.5;
-        return PAD_LEFT + (rank + 0.5) * step;
+        if (found >= 0) {
+            return xs[found];
+        }
+        int after = -found - 1;
+        if (xs.length == 0) {
+            return PAD_LEFT;
+        }
+        long t = times == null ? -1 : eventTime.applyAsLong(eventIndex);
+        if (t >= 0) {
+            // On a timed axis an event between two endpoints (a nemesis event) goes where its time is.
+            if (after == 0) {
+                return Math.max(0, xs[0] - (times[0] - t) * perNano);
+            }
+            if (after == xs.length) {
+                return xs[xs.length - 1] + Math.max(0, t - times[times.length - 1]) * perNano;
+            }
+            long t0 = times[after - 1];
+            long t1 = times[after];
+            double share = t1 > t0 ? Math.max(0, Math.min(1, (double) (t - t0) / (t1 - t0))) : 0.5;
+            return xs[after - 1] + share * (xs[after] - xs[after - 1]);
+        }
+        if (after == 0) {
+            return xs[0] - step / 2;
+        }
+        if (after == xs.length) {
+            return xs[xs.length - 1] + step / 2;
+        }
+        return (xs[after - 1] + xs[after]) / 2;
     }
 
     /** Where {@code op}'s bar starts: its call, or the left edge when it was called before the window. */
@@ -76,7 +166,7 @@ final class TimelineScale {
 
     /** The right end of operations that never completed: "until the end of the history". */
     double openEndX() {
-        return PAD_LEFT + (endpoints.length + 1.5) * step;
+        return xs.length == 0 ? PAD_LEFT + 1.5 * step : xs[xs.length - 1] + 2 * step;
     }
 
     double width() {

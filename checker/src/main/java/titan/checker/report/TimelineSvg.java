@@ -27,6 +27,8 @@ import titan.checker.history.ValueText;
  */
 final class TimelineSvg {
     private static final int AXIS_HEIGHT = 40;
+    private static final int FAULT_ROW_HEIGHT = 13;
+    private static final double FAULT_CHAR_WIDTH = 6.2;
     /** Beyond this many lanes they are drawn lower, so more of them fit on a screen. */
     private static final int LANES_ROOMY_MAX = 24;
     private static final int LABELS_WIDTH = 76;
@@ -41,6 +43,9 @@ final class TimelineSvg {
     private final History history;
     private final List<FaultInterval> faults;
     private final TimelineScale scale;
+    private final boolean timed;
+    /** Rows of nemesis labels above the lanes, so no two labels overlap. */
+    private int faultRows = 1;
     private final Map<Integer, Integer> laneOfProcess = new LinkedHashMap<>();
     /** Indexed by operation id: 1-based position in the linearization found, 0 when not in it. */
     private final int[] orderOf;
@@ -49,11 +54,19 @@ final class TimelineSvg {
     private double lastPointX;
 
     TimelineSvg(TimelineWindow window, PartitionResult partition, History history, List<FaultInterval> faults) {
+        this(window, partition, history, faults, false);
+    }
+
+    /** @param timed a time axis ({@link TimelineScale#timed}) instead of history order */
+    TimelineSvg(TimelineWindow window, PartitionResult partition, History history, List<FaultInterval> faults,
+                boolean timed) {
         this.window = window;
         this.partition = partition;
         this.history = history;
         this.faults = faults;
-        this.scale = TimelineScale.of(window.operations(), window.carriedIn());
+        this.timed = timed;
+        TimelineScale ordered = TimelineScale.of(window.operations(), window.carriedIn());
+        this.scale = timed ? ordered.timed(window.operations(), i -> history.events().get(i).timeNanos()) : ordered;
         // Lanes in order of each process's first drawn call: operations close in time land in
         // lanes close together. In a key of a kv history each of fifty processes may have only an
         // operation or two, and ordering by process id would scatter them over the whole height.
@@ -66,6 +79,59 @@ final class TimelineSvg {
         for (int i = 0; i < order.size(); i++) {
             orderOf[order.get(i)] = i + 1;
         }
+        faultLabels = layOutFaultLabels(Math.max(scale.width(), CHART_WIDTH_MIN));
+        Map<Integer, Operation> previousInLane = new java.util.HashMap<>();
+        for (Operation op : window.operations()) {
+            Operation previous = previousInLane.put(op.process(), op);
+            if (previous != null) {
+                nextCallX.put(previous.id(), scale.callX(op));
+            }
+        }
+    }
+
+    /** Indexed by operation id: where the next bar in the same lane starts (absent: none). */
+    private final Map<Integer, Double> nextCallX = new java.util.HashMap<>();
+    private static final double BESIDE_CHAR_WIDTH = 6.1;
+
+    /** A nemesis label: where it starts, its text, and its row above the lanes. */
+    private record FaultLabel(double x, String text, int row) {}
+
+    private final List<FaultLabel> faultLabels;
+
+    /**
+     * Places every fault's name (again every ~1000 px of a long fault, so it is named wherever the
+     * reader has scrolled) in the first row where it overlaps no other label: greedy interval
+     * colouring, so faults that overlap in time stack their names instead of printing them on top
+     * of each other.
+     */
+    private List<FaultLabel> layOutFaultLabels(double width) {
+        List<FaultLabel> labels = new ArrayList<>();
+        List<Double> rowEnds = new ArrayList<>();
+        int eventCount = history.events().size();
+        for (FaultInterval fault : faults) {
+            double x1 = Math.max(0, scale.x(fault.startEvent()));
+            double x2 = fault.endEvent() >= eventCount ? width : Math.min(width, scale.x(fault.endEvent()));
+            if (x2 - x1 < 1) {
+                continue;
+            }
+            String name = fault.name().isEmpty() ? "nemesis" : fault.name();
+            String text = HtmlText.shorten(name, Math.max(1, (int) ((Math.min(x2 - x1, 1000) - 8) / FAULT_CHAR_WIDTH)));
+            for (double x = x1 + 4; x < x2 - 20 || x == x1 + 4; x += 1000) {
+                double end = x + text.length() * FAULT_CHAR_WIDTH;
+                int row = 0;
+                while (row < rowEnds.size() && rowEnds.get(row) + 6 > x) {
+                    row++;
+                }
+                if (row == rowEnds.size()) {
+                    rowEnds.add(end);
+                } else {
+                    rowEnds.set(row, end);
+                }
+                labels.add(new FaultLabel(x, text, row));
+            }
+        }
+        faultRows = Math.max(1, rowEnds.size());
+        return labels;
     }
 
     /**
@@ -92,12 +158,17 @@ final class TimelineSvg {
         return html.toString();
     }
 
+    /** The lanes start below the axis and the rows of nemesis labels. */
+    private int top() {
+        return AXIS_HEIGHT + (faultRows - 1) * FAULT_ROW_HEIGHT;
+    }
+
     private int height() {
-        return AXIS_HEIGHT + laneOfProcess.size() * geometry.height() + 6;
+        return top() + laneOfProcess.size() * geometry.height() + 6;
     }
 
     private int laneY(Operation op) {
-        return AXIS_HEIGHT + laneOfProcess.get(op.process()) * geometry.height();
+        return top() + laneOfProcess.get(op.process()) * geometry.height();
     }
 
     private void laneLabels(StringBuilder html) {
@@ -105,7 +176,7 @@ final class TimelineSvg {
                 .append("\" aria-hidden=\"true\">");
         html.append("<text class=\"axis-title\" x=\"").append(LABELS_WIDTH - 10).append("\" y=\"30\">process</text>");
         for (Map.Entry<Integer, Integer> lane : laneOfProcess.entrySet()) {
-            int y = AXIS_HEIGHT + lane.getValue() * geometry.height();
+            int y = top() + lane.getValue() * geometry.height();
             stripe(html, lane.getValue(), 0, y, LABELS_WIDTH);
             html.append("<text class=\"lane-label\" x=\"").append(LABELS_WIDTH - 10).append("\" y=\"")
                     .append(y + geometry.textBaseline()).append("\">p").append(lane.getKey()).append("</text>");
@@ -133,7 +204,7 @@ final class TimelineSvg {
                 + "patternTransform=\"rotate(45)\"><rect width=\"7\" height=\"7\" fill=\"#f3f5f7\"/>"
                 + "<rect width=\"3\" height=\"7\" fill=\"#d9dee3\"/></pattern></defs>");
         for (int lane = 0; lane < laneOfProcess.size(); lane++) {
-            stripe(html, lane, 0, AXIS_HEIGHT + lane * geometry.height(), width);
+            stripe(html, lane, 0, top() + lane * geometry.height(), width);
         }
         faults(html, width);
         axis(html);
@@ -166,25 +237,34 @@ final class TimelineSvg {
                     : " to " + where(fault.endEvent())), TITLE_VALUE_CHARS_MAX)).append("</title>");
             html.append("<rect x=\"").append(num(x1)).append("\" y=\"20\" width=\"").append(num(x2 - x1))
                     .append("\" height=\"").append(height() - 20).append("\"/>");
-            // The name again every ~1000 px, so a long fault is named wherever the reader has scrolled.
-            String label = HtmlText.show(name, Math.max(1, (int) ((Math.min(x2 - x1, 1000) - 8) / 6.2)));
-            for (double x = x1 + 4; x < x2 - 20; x += 1000) {
-                html.append("<text x=\"").append(num(x)).append("\" y=\"32\">").append(label).append("</text>");
-            }
             html.append("</g>");
+        }
+        for (FaultLabel label : faultLabels) {
+            html.append("<text class=\"fault-label\" x=\"").append(num(label.x())).append("\" y=\"")
+                    .append(32 + label.row() * FAULT_ROW_HEIGHT).append("\">").append(HtmlText.escape(label.text()))
+                    .append("</text>");
         }
     }
 
-    /** Grid lines with the history position (line or event) every ~120 px. */
+    /**
+     * Grid lines with the history position (line or event), or the time on a timed axis, at least
+     * ~120 px apart: endpoints are evenly spaced in history order but not in time, so the spacing is
+     * measured, never assumed.
+     */
     private void axis(StringBuilder html) {
         int[] endpoints = scale.endpoints();
-        int every = (int) Math.max(1, Math.ceil(120 / scale.step()));
-        for (int i = 0; i < endpoints.length; i += every) {
+        double lastX = Double.NEGATIVE_INFINITY;
+        for (int i = 0; i < endpoints.length; i++) {
             double x = scale.x(endpoints[i]);
+            if (x - lastX < 120) {
+                continue;
+            }
+            lastX = x;
             html.append("<line class=\"grid\" x1=\"").append(num(x)).append("\" x2=\"").append(num(x))
                     .append("\" y1=\"18\" y2=\"").append(height()).append("\"/>");
             html.append("<text class=\"tick\" x=\"").append(num(x + 3)).append("\" y=\"13\">")
-                    .append(HtmlText.escape(where(endpoints[i]))).append("</text>");
+                    .append(HtmlText.escape(timed ? HtmlText.millis(history.events().get(endpoints[i]).timeNanos())
+                            : where(endpoints[i]))).append("</text>");
         }
     }
 
@@ -206,10 +286,20 @@ final class TimelineSvg {
         }
         int charsFit = (int) ((Math.min(width, 900) - 8) / LABEL_CHAR_WIDTH);
         String label = label(op, charsFit - (window.isCarriedIn(op) ? 2 : 0));
-        if (charsFit >= 2) {
+        // A bar too short for its value gets the value beside it, in the gap before the lane's next
+        // bar, and then nothing cut short inside it.
+        String full = label(op, Integer.MAX_VALUE);
+        int besideChars = (int) ((nextCallX.getOrDefault(op.id(), x2 + 400) - x2 - 8) / BESIDE_CHAR_WIDTH);
+        boolean beside = !op.isUnknown() && full.length() > Math.max(0, charsFit) && besideChars >= 3;
+        if (charsFit >= 2 && !beside) {
             html.append("<text x=\"").append(num(x1 + 5)).append("\" y=\"")
                     .append(y - geometry.barTop() + geometry.textBaseline()).append("\">")
                     .append(HtmlText.show((window.isCarriedIn(op) ? "◂ " : "") + label, charsFit)).append("</text>");
+        }
+        if (beside) {
+            html.append("<text class=\"beside\" x=\"").append(num(x2 + 3)).append("\" y=\"")
+                    .append(y - geometry.barTop() + geometry.textBaseline()).append("\">")
+                    .append(HtmlText.show((window.isCarriedIn(op) ? "◂ " : "") + full, besideChars)).append("</text>");
         }
         html.append("</g>");
     }

@@ -49,7 +49,8 @@ record TimelineWindow(List<Operation> operations, boolean[] searched, int firstP
         int focusAt = indexOf(all, focus);
         int from = Math.max(0, Math.min(focusAt - operationsMax * 3 / 4, all.size() - operationsMax));
         int to = Math.min(all.size(), from + operationsMax);
-        List<Operation> carried = carriedIn(all, from, operationsMax / 5);
+        List<Operation> carried = new ArrayList<>(carriedIn(all, from, operationsMax / 5));
+        keepLastLinearized(partition, all, from, carried);
         List<Operation> shown = new ArrayList<>(carried.size() + to - from);
         shown.addAll(carried);
         shown.addAll(all.subList(from, to));
@@ -127,6 +128,29 @@ record TimelineWindow(List<Operation> operations, boolean[] searched, int firstP
             }
         }
         return 0;
+    }
+
+    /**
+     * The last operation of the order found stays in view even when the window starts after it,
+     * drawn at the left edge like an operation carried in, so the page shows where the order stops.
+     */
+    private static void keepLastLinearized(PartitionResult partition, List<Operation> all, int from,
+                                           List<Operation> carried) {
+        List<Integer> order = partition.linearization();
+        if (order.isEmpty() || from == 0) {
+            return;
+        }
+        int last = order.get(order.size() - 1);
+        for (int i = 0; i < from; i++) {
+            Operation op = all.get(i);
+            if (op.id() == last) {
+                if (!carried.contains(op)) {
+                    carried.add(op);
+                    carried.sort(java.util.Comparator.comparingInt(Operation::callIndex));
+                }
+                return;
+            }
+        }
     }
 
     /** Up to {@code countMax} operations before {@code from} still open when it is called, the latest ones. */

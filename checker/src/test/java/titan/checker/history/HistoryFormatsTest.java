@@ -22,7 +22,7 @@ class HistoryFormatsTest {
             {"process":3,"type":"invoke","f":"delete","key":"k1","time":8000}
             """;
 
-    // The native example from DESIGN.md reads into the event model, with pairing and Jepsen semantics.
+    // The native example from docs/history-format.md reads into the event model, with pairing and Jepsen semantics.
     @Test
     void readsNativeJsonLines() throws Exception {
         History history = JsonLinesFormat.read("h.jsonl", NATIVE);

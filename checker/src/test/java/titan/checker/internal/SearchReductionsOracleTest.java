@@ -58,6 +58,18 @@ class SearchReductionsOracleTest {
         agree(new KvModel(), history, FailedCas.DID_NOT_HAPPEN);
     }
 
+    // The lab's kv workload: reads, writes and appends of unique values, so the append-epoch
+    // reduction applies; with many info completions, open calls, and stale or wrong reads.
+    @Property(tries = 3000)
+    void kvWithUniqueAppendsAgreesWithOracle(@ForAll long seed, @ForAll @IntRange(min = 1, max = 12) int operations,
+                                             @ForAll @IntRange(min = 2, max = 5) int processes) {
+        History history = randomHistory(new SplittableRandom(seed), operations, processes, Menu.KV_UNIQUE);
+        List<Operation> kept = kept(new KvModel(), history, FailedCas.DID_NOT_HAPPEN);
+        Statistics.label("append-epoch reduction").collect(AppendEpochs.forPartition(new KvModel(), kept,
+                new Transitions<>(new KvModel(), kept, new MemoryBudget(1 << 20))) != null);
+        agree(new KvModel(), history, FailedCas.DID_NOT_HAPPEN);
+    }
+
     @Property
     void mutexAgreesWithOracle(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int operations,
                                @ForAll @IntRange(min = 2, max = 5) int processes) {
@@ -183,7 +195,7 @@ class SearchReductionsOracleTest {
     // ---- random histories -------------------------------------------------------------------
 
     /** The functions a history draws from. */
-    enum Menu { CAS_REGISTER, KV, MUTEX }
+    enum Menu { CAS_REGISTER, KV, KV_UNIQUE, MUTEX }
 
     /**
      * A store that applies each operation at a random instant between call and completion, with
@@ -191,7 +203,7 @@ class SearchReductionsOracleTest {
      * operation not applied), or info (one in four, applied or not); some calls stay open.
      */
     static History randomHistory(SplittableRandom random, int operations, int processes, Menu menu) {
-        Object[] store = {null};
+        Object[] store = {null, null}; // the value, and the one before it (for stale reads)
         List<Event> events = new ArrayList<>();
         Pending[] open = new Pending[processes];
         int[] processIds = new int[processes];
@@ -207,7 +219,7 @@ class SearchReductionsOracleTest {
             Pending op = open[p];
             if (op == null) {
                 if (invoked < operations) {
-                    open[p] = op = newOperation(random, menu);
+                    open[p] = op = newOperation(random, menu, invoked);
                     invoked++;
                     events.add(Event.invoke(processIds[p], op.f, "k", op.input, time));
                 }
@@ -241,7 +253,7 @@ class SearchReductionsOracleTest {
         return false;
     }
 
-    private static Pending newOperation(SplittableRandom random, Menu menu) {
+    private static Pending newOperation(SplittableRandom random, Menu menu, int index) {
         String value = Integer.toString(random.nextInt(3));
         return switch (menu) {
             case MUTEX -> new Pending(random.nextBoolean() ? "acquire" : "release", null);
@@ -257,6 +269,11 @@ class SearchReductionsOracleTest {
                 case 4 -> new Pending("append", random.nextBoolean() ? "a" : "b");
                 default -> new Pending("delete", null);
             };
+            case KV_UNIQUE -> switch (random.nextInt(5)) {
+                case 0, 1 -> new Pending("read", null);
+                case 2 -> new Pending("write", "w" + index + ",");
+                default -> new Pending("append", index + ",");
+            };
         };
     }
 
@@ -265,8 +282,12 @@ class SearchReductionsOracleTest {
         op.applied = true;
         boolean wrong = random.nextInt(6) == 0;
         Object current = store[0];
+        if (!op.f.equals("read")) {
+            store[1] = current;
+        }
         switch (op.f) {
-            case "read" -> op.output = wrong ? Integer.toString(random.nextInt(3)) : current;
+            case "read" -> op.output = !wrong ? current
+                    : random.nextBoolean() ? store[1] : Integer.toString(random.nextInt(3));
             case "write" -> store[0] = op.input;
             case "delete" -> store[0] = null;
             case "append" -> store[0] = current == null ? op.input : current + (String) op.input;

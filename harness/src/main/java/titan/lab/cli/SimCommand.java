@@ -26,6 +26,7 @@ import titan.lab.sim.SeedOutcome;
 import titan.lab.sim.SeedRunner;
 import titan.lab.sim.Shrinker;
 import titan.lab.sim.SimSwarm;
+import titan.lab.sim.TestJson;
 import titan.lab.store.RunStore;
 import titan.raft.UnsafeMode;
 import titan.sim.FaultSchedule;
@@ -101,9 +102,20 @@ public final class SimCommand implements Callable<Integer> {
             description = "The results store (default: ${DEFAULT-VALUE}).")
     Path out;
 
+    @Option(names = "--replay", paramLabel = "TEST_JSON",
+            description = "Run exactly the run a failing seed's test.json describes (its seed, sizes, operation budget "
+                    + "and fault schedule: the shrunk run), traced, and write its folder; other run options are ignored.")
+    Path replayFile;
+
+    /** Whether standard error is a terminal: a progress bar there, plain periodic lines otherwise (CI logs). */
+    boolean terminal = System.console() != null;
+
     @Override
     public Integer call() throws Exception {
         PrintWriter o = spec.commandLine().getOut();
+        if (replayFile != null) {
+            return replay(o);
+        }
         SimOptions template = options();
         int threadCount = threads != null ? threads : Runtime.getRuntime().availableProcessors();
         if (threadCount < 1 || shrinkRuns < 0 || reportFailures < 0) {
@@ -117,21 +129,11 @@ public final class SimCommand implements Callable<Integer> {
         o.flush();
 
         SeedRunner runner = new SeedRunner(!noCheck, checkTimeout);
-        SimSwarm.Summary summary;
-        try (ProgressBar bar = new ProgressBarBuilder().setTaskName("seeds").setInitialMax(seeds)
-                .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
-                .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
-            summary = new SimSwarm(runner, threadCount, failFast).run(template, seedStart, seeds, outcome -> {
-                bar.step();
-                if (outcome.failed()) {
-                    bar.setExtraMessage(" failing seeds found");
-                }
-            });
-        }
+        SimSwarm.Summary summary = swarm(template, runner, threadCount);
         printSummary(o, summary);
         Path run = new RunStore(out).newRun("sim", ZonedDateTime.now());
-        writeSummary(run, template, summary, threadCount);
-        reportFailures(o, runner, summary, run);
+        List<FailureReport.Written> written = reportFailures(o, runner, summary, run);
+        writeSummary(run, template, summary, threadCount, written);
         if (trace) {
             writeTraces(o, template, run);
         }
@@ -141,6 +143,74 @@ public final class SimCommand implements Callable<Integer> {
             return TitanLab.EXIT_INVALID;
         }
         return summary.unknowns().isEmpty() ? TitanLab.EXIT_VALID : TitanLab.EXIT_UNKNOWN;
+    }
+
+    /** Runs the swarm with a progress bar on a terminal, or a plain line every ten seconds (and at the end) otherwise. */
+    private SimSwarm.Summary swarm(SimOptions template, SeedRunner runner, int threadCount) throws InterruptedException {
+        SimSwarm swarm = new SimSwarm(runner, threadCount, failFast);
+        if (terminal) {
+            try (ProgressBar bar = new ProgressBarBuilder().setTaskName("seeds").setInitialMax(seeds)
+                    .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(250).continuousUpdate()
+                    .setConsumer(new me.tongfei.progressbar.ConsoleProgressBarConsumer(System.err)).build()) {
+                return swarm.run(template, seedStart, seeds, outcome -> {
+                    bar.step();
+                    if (outcome.failed()) {
+                        bar.setExtraMessage(" failing seeds found");
+                    }
+                });
+            }
+        }
+        PrintWriter err = spec.commandLine().getErr();
+        java.util.concurrent.atomic.AtomicLong done = new java.util.concurrent.atomic.AtomicLong();
+        java.util.concurrent.atomic.AtomicLong failing = new java.util.concurrent.atomic.AtomicLong();
+        long startNanos = System.nanoTime();
+        java.util.concurrent.atomic.AtomicLong nextReportNanos = new java.util.concurrent.atomic.AtomicLong(
+                startNanos + 10_000_000_000L);
+        return swarm.run(template, seedStart, seeds, outcome -> {
+            long n = done.incrementAndGet();
+            long f = outcome.failed() ? failing.incrementAndGet() : failing.get();
+            long now = System.nanoTime();
+            long due = nextReportNanos.get();
+            if ((now >= due && nextReportNanos.compareAndSet(due, now + 10_000_000_000L)) || n == seeds) {
+                synchronized (err) {
+                    err.printf("seeds %,d of %,d (%d%%), %,d failing, %.0f s%n", n, seeds, n * 100 / seeds, f,
+                            (now - startNanos) / 1e9);
+                    err.flush();
+                }
+            }
+        });
+    }
+
+    /** {@code --replay}: the run of a test.json, traced, judged, and written out like a failing seed. */
+    private Integer replay(PrintWriter o) throws Exception {
+        TestJson.Run spec;
+        try {
+            spec = TestJson.read(replayFile);
+        } catch (IOException | IllegalArgumentException e) {
+            throw usage("--replay: " + e.getMessage());
+        }
+        SimOptions options = spec.options();
+        o.printf("titan-lab sim --replay %s: seed %d; %d nodes, %d clients, %d ops, %d keys, %d fault windows%s%n",
+                replayFile, options.seed(), options.nodes(), options.clients(), options.ops(), options.keys(),
+                spec.schedule().windows().size(), options.unsafe().isEmpty() ? "" : "; UNSAFE: "
+                        + options.unsafe().stream().map(UnsafeMode::flag).sorted().collect(Collectors.joining(",")));
+        SeedRunner runner = new SeedRunner(!noCheck, checkTimeout);
+        SeedOutcome outcome = runner.run(options, spec.schedule());
+        if (!outcome.failed()) {
+            o.printf("the run %s on this commit%n", outcome.status() == SeedOutcome.Status.UNKNOWN
+                    ? "could not be decided (checker limits)" : "passes: every invariant held and the history is linearizable");
+            o.flush();
+            return outcome.status() == SeedOutcome.Status.UNKNOWN ? TitanLab.EXIT_UNKNOWN : TitanLab.EXIT_VALID;
+        }
+        Path run = new RunStore(out).newRun("sim", ZonedDateTime.now());
+        FailureReport.Written written = FailureReport.write(run, outcome,
+                new Shrinker.Shrunk(options, spec.schedule(), outcome, 0), runner, "./titan-lab sim --replay "
+                        + replayFile, System.getProperty("titan.commit", "unknown"));
+        o.printf("%n=== seed %d: %s%n", outcome.seed(), written.kind());
+        written.story().forEach(o::println);
+        o.printf("written to %s%n", written.folder());
+        o.flush();
+        return TitanLab.EXIT_INVALID;
     }
 
     private SimOptions options() {
@@ -185,7 +255,8 @@ public final class SimCommand implements Callable<Integer> {
     }
 
     /** {@code summary.json}: what ran, on what, and what came of it, for people and for CI. */
-    private void writeSummary(Path run, SimOptions template, SimSwarm.Summary s, int threadCount) throws IOException {
+    private void writeSummary(Path run, SimOptions template, SimSwarm.Summary s, int threadCount,
+                              List<FailureReport.Written> written) throws IOException {
         Map<String, Object> json = new LinkedHashMap<>();
         json.put("test", "sim");
         json.put("commit", System.getProperty("titan.commit", "unknown"));
@@ -196,15 +267,18 @@ public final class SimCommand implements Callable<Integer> {
         json.put("clients", clients);
         json.put("ops", ops);
         json.put("keys", keys);
-        json.put("faults", describe(template.faultKinds()));
+        json.put("faults", TestJson.kinds(template.faultKinds()));
         json.put("unsafe", template.unsafe().stream().map(UnsafeMode::flag).sorted().toList());
         json.put("historiesChecked", !noCheck);
         json.put("threads", threadCount);
         json.put("cores", Runtime.getRuntime().availableProcessors());
         json.put("java", System.getProperty("java.version"));
         json.put("verdict", !s.failures().isEmpty() ? "invalid" : s.unknowns().isEmpty() ? "valid" : "unknown");
-        json.put("failures", s.failures().stream().map(f -> Map.of("seed", f.seed(), "kind", f.failureKind(),
-                "message", firstLines(f.message(), 3))).toList());
+        Map<Long, FailureReport.Written> bySeed = new LinkedHashMap<>();
+        for (int i = 0; i < written.size(); i++) {
+            bySeed.put(s.failures().get(i).seed(), written.get(i));
+        }
+        json.put("failures", s.failures().stream().map(f -> failureJson(run, f, bySeed.get(f.seed()))).toList());
         json.put("undecided", s.unknowns().stream().map(SeedOutcome::seed).toList());
         json.put("operations", s.operations());
         json.put("coverage", s.coverage());
@@ -214,25 +288,50 @@ public final class SimCommand implements Callable<Integer> {
                 new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(json) + "\n");
     }
 
-    private void reportFailures(PrintWriter o, SeedRunner runner, SimSwarm.Summary s, Path run) throws IOException {
-        if (s.failures().isEmpty()) {
-            return;
-        }
+    /**
+     * One failure in summary.json: the seed, what failed and how, and for a written folder its path
+     * (relative to summary.json) and the command that replays the shrunk run; otherwise the command
+     * that replays the seed as the swarm ran it.
+     */
+    private Map<String, Object> failureJson(Path run, SeedOutcome f, FailureReport.Written w) {
+        Map<String, Object> json = new LinkedHashMap<>();
+        json.put("seed", f.seed());
+        json.put("kind", w != null ? w.kind() : f.failureKind());
+        json.put("message", w != null ? w.message() : firstLines(f.message(), 1));
+        json.put("folder", w != null ? run.relativize(w.folder()).toString() : null);
+        json.put("replay", w != null ? w.replay() : replay(f.seed()));
+        json.put("originalKind", f.failureKind());
+        json.put("originalReplay", replay(f.seed()));
+        json.put("shrink", w != null ? w.shrinkLine() : "not shrunk (beyond --report-failures)");
+        return json;
+    }
+
+    /**
+     * Shrinks and writes out the first failing seeds, printing each one's story: the shrunk run,
+     * the same run every file in its folder describes.
+     */
+    private List<FailureReport.Written> reportFailures(PrintWriter o, SeedRunner runner, SimSwarm.Summary s, Path run)
+            throws IOException {
+        List<FailureReport.Written> all = new java.util.ArrayList<>();
         String commit = System.getProperty("titan.commit", "unknown");
         List<SeedOutcome> toReport = s.failures().subList(0, Math.min(reportFailures, s.failures().size()));
         for (SeedOutcome failing : toReport) {
             Shrinker.Shrunk shrunk = shrinkRuns == 0
                     ? new Shrinker.Shrunk(failing.result().options(), failing.result().schedule(), failing, 0)
                     : new Shrinker(runner, shrinkRuns).shrink(failing);
-            FailureReport.Written written = FailureReport.write(run, failing, shrunk, replay(failing.seed()), commit);
-            o.printf("%n=== seed %d: %s%n%s%n", failing.seed(), failing.failureKind(), firstLines(failing.message(), 6));
-            o.printf("replay: %s   (-Dtitan.seed=%d)%n", replay(failing.seed()), failing.seed());
+            FailureReport.Written written = FailureReport.write(run, failing, shrunk, runner, replay(failing.seed()),
+                    commit);
+            all.add(written);
+            o.printf("%n=== seed %d: %s (the shrunk run; the original is kept as original-history.jsonl)%n",
+                    failing.seed(), written.kind());
+            o.println(written.shrinkLine());
+            written.story().forEach(o::println);
+            o.printf("replay the shrunk run:   %s%n", written.replay());
+            o.printf("replay the original run: %s%n", replay(failing.seed()));
             o.printf("config: %s%n", failing.result().config().describe());
-            o.printf("shrunk in %d runs to %d ops and %d fault windows; its story (last events, without messages):%n",
-                    shrunk.runs(), shrunk.options().ops(), shrunk.schedule().windows().size());
-            written.story().forEach(line -> o.println("  " + line));
             o.printf("written to %s%n", written.folder());
         }
+        return all;
     }
 
     /** {@code --trace}: replays the first seeds with tracing on; a seed is deterministic, so this is the same run. */

@@ -4,15 +4,24 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
 /**
- * The {@code titan-lab} command line. Exit codes follow DESIGN.md: 0 valid, 1 invalid, 2 unknown,
- * 254 bad arguments, 255 internal error.
+ * The {@code titan-lab} command line. Exit codes, the same for every command: 0 valid, 1 invalid,
+ * 2 unknown, 254 bad arguments, 255 internal error (a mix of files: docs/history-format.md).
  */
 @Command(
         name = "titan-lab",
         mixinStandardHelpOptions = true,
         version = "titan-lab 0.1.0",
         description = "Correctness lab and benchmark harness for Titan, a Raft-replicated key-value store.",
-        subcommands = {CommandLine.HelpCommand.class, SimCommand.class, CheckCommand.class})
+        subcommands = {
+                CommandLine.HelpCommand.class,
+                SimCommand.class,
+                CheckCommand.class,
+                NodeCommand.class,
+                titan.lab.serve.ServeCommand.class,
+                titan.lab.gate.GateCommand.class,
+                titan.lab.bench.BenchCommand.class,
+                titan.lab.jmh.JmhCommand.class,
+        })
 public final class TitanLab implements Runnable {
     public static final int EXIT_VALID = 0;
     public static final int EXIT_INVALID = 1;

@@ -26,15 +26,38 @@ public final class SeedRunner {
         this.checkOptions = CheckOptions.defaults().withTimeout(checkTimeout).withParallelism(1);
     }
 
+    /**
+     * A swarm's run of a seed. Should it fail, its folder keeps this history as
+     * {@code original-history.jsonl} beside the shrunk run's, so the checker's messages name that file.
+     */
     public SeedOutcome run(SimOptions options) {
-        return judge(Simulation.of(options).run());
+        return judge(Simulation.of(options).run(), originalHistory());
     }
 
+    /** A run with an explicit fault schedule (a shrink candidate or a replay): the folder's {@code history.jsonl}. */
     public SeedOutcome run(SimOptions options, FaultSchedule schedule) {
-        return judge(Simulation.of(options, schedule).run());
+        return judge(Simulation.of(options, schedule).run(), history());
     }
 
-    private SeedOutcome judge(SimResult result) {
+    /**
+     * How messages name the history of a shrunk run or replay: {@code history.jsonl}, the file in the
+     * failing seed's folder (every reference in a folder is relative to that folder).
+     */
+    public static String history() {
+        return "history.jsonl";
+    }
+
+    /** How messages name the history of the run the swarm found failing, kept in the seed's folder. */
+    public static String originalHistory() {
+        return "original-history.jsonl";
+    }
+
+    /**
+     * Judges a finished run: its invariants, then its history.
+     *
+     * @param historyLabel how the checker's messages name the history, e.g. {@code history.jsonl}
+     */
+    public SeedOutcome judge(SimResult result, String historyLabel) {
         long seed = result.options().seed();
         if (!result.ok()) {
             return new SeedOutcome(seed, SeedOutcome.Status.VIOLATION, result, null, result.violation());
@@ -44,7 +67,7 @@ public final class SeedRunner {
         }
         CheckResult check;
         try {
-            History history = JsonLinesFormat.read("seed-" + seed + "/history.jsonl", result.historyJsonLines());
+            History history = JsonLinesFormat.read(historyLabel, result.historyJsonLines());
             check = Linearizability.check(new KvModel(), history, checkOptions);
         } catch (HistoryFormatException e) {
             // The simulator wrote a history the checker cannot read: a lab bug, never a pass.

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
-/** {@code titan-lab check}: one line per file, a summary, and the exit codes of DESIGN.md. */
+/** {@code titan-lab check}: one line per file, a summary, and the exit codes of docs/history-format.md. */
 class CheckCommandTest {
     private static final String VALID = """
             {"process":0,"type":"invoke","f":"write","key":"k1","value":"3","time":1200,"node":"n2"}
@@ -76,14 +76,26 @@ class CheckCommandTest {
                 .isEqualTo(TitanLab.EXIT_INVALID);
     }
 
-    // A malformed file is named with its line and reason; exit 254 even if another file is invalid.
+    // A malformed file is named with its line and reason, and gets its own line among the verdicts;
+    // it does not hide another file's invalid verdict: exit 1 (the exit code for a mix, as --help says).
     @Test
-    void malformedFileExits254WithFileAndLine() throws IOException {
+    void malformedFileBesideAnInvalidOneExitsOne() throws IOException {
         String bad = file("kv-stale-read-bad.jsonl", STALE_READ);
         String broken = file("broken.jsonl", VALID + "{\"process\":2,\"type\":\"done\",\"f\":\"read\"}\n");
-        assertThat(run("check", bad, broken)).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(run("check", bad, broken)).isEqualTo(TitanLab.EXIT_INVALID);
         assertThat(err.toString()).contains(broken + ":5: unknown event type \"done\"");
+        assertThat(out.toString()).contains(bad + "  invalid").contains(broken + "  not checked")
+                .contains("2 files: 0 valid, 1 invalid, 0 unknown, 1 not checked");
         assertThat(err.toString()).doesNotContain("Exception").doesNotContain("\tat ");
+    }
+
+    // Alone, or beside valid files, a malformed file makes the exit code 254.
+    @Test
+    void malformedFileBesideAValidOneExits254() throws IOException {
+        String good = file("kv-ok.jsonl", VALID);
+        String broken = file("broken.jsonl", "{\"process\":0\n");
+        assertThat(run("check", good, broken)).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(out.toString()).contains(good + "  valid");
     }
 
     // A file that does not exist, an operation the model does not know, and bad options: all 254.
@@ -157,15 +169,19 @@ class CheckCommandTest {
     }
 
     // A page that cannot be written (its folder is missing) is an unusable argument: the verdict is
-    // still printed, the error names the page, and the exit code is 254.
+    // still printed, the error names the page, and the exit code is 254; an invalid verdict still
+    // wins (exit 1), as for any mix.
     @Test
     void unwritableHtmlExits254() throws IOException {
+        String good = file("kv-ok.jsonl", VALID);
         String bad = file("kv-stale-read-bad.jsonl", STALE_READ);
         Path html = folder.resolve("missing-folder").resolve("out.html");
-        assertThat(run("check", bad, "--html", html.toString())).isEqualTo(TitanLab.EXIT_USAGE);
-        assertThat(out.toString()).contains(bad + "  invalid  ops=2");
+        assertThat(run("check", good, "--html", html.toString())).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(out.toString()).contains(good + "  valid  ops=2");
         assertThat(err.toString()).contains("cannot write " + html + ": its folder does not exist")
                 .doesNotContain("Exception");
+        assertThat(run("check", bad, "--html", html.toString())).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(out.toString()).contains(bad + "  invalid  ops=2");
     }
 
     // The set checker has no timeline; --html says so and writes nothing.

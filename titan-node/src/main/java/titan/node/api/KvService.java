@@ -15,6 +15,11 @@ public interface KvService {
      * necessarily the caller's), when the request's fate is known to this node; it must not block.
      * A request that cannot be accepted at all (the node is stopping, its queue is full) is answered
      * {@link ClientOutcome.Refused} at once: definitely not applied.
+     *
+     * <p>Must keep order: writes submitted one after another from one thread (one client
+     * connection, whose writes are one session numbered in send order) must be proposed to the log
+     * in that order; otherwise a pipelined session's later sequence could be applied first and an
+     * earlier one answered stale. May call {@code reply} before returning.
      */
     void submit(KvRequest request, Consumer<ClientOutcome> reply);
 

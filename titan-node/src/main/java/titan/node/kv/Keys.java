@@ -1,13 +1,13 @@
 package titan.node.kv;
 
 /** The rules every key obeys: 1 to {@link #KEY_BYTES_MAX} bytes of well-formed UTF-8. */
-final class Keys {
-    static final int KEY_BYTES_MAX = 1024;
+public final class Keys {
+    public static final int KEY_BYTES_MAX = 1024;
 
     private Keys() {}
 
     /** Throws {@link IllegalArgumentException} unless {@code key} is a valid key. */
-    static void check(String key) {
+    public static void check(String key) {
         if (key == null) {
             throw new IllegalArgumentException("key is required");
         }
@@ -22,7 +22,7 @@ final class Keys {
      * form (the JDK encoder would silently write '?'), so it is refused here rather than changing
      * the key behind the caller's back.
      */
-    static int utf8Length(String s) {
+    public static int utf8Length(String s) {
         int length = 0;
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);

@@ -1,0 +1,105 @@
+package titan.checker.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import titan.checker.CheckOptions;
+import titan.checker.CheckResult;
+import titan.checker.Linearizability;
+import titan.checker.PartitionResult;
+import titan.checker.Verdict;
+import titan.checker.history.Event;
+import titan.checker.history.EventType;
+import titan.checker.history.History;
+import titan.checker.history.Operation;
+import titan.checker.model.CasRegisterModel;
+import titan.checker.model.KvModel;
+
+/**
+ * When the append-epoch reduction applies, and what it does: the verdicts themselves are checked
+ * against the oracle in {@link SearchReductionsOracleTest}.
+ */
+class AppendEpochsTest {
+    private static final KvModel KV = new KvModel();
+
+    @Test
+    void prefixCodeMeansNoTokenStartsAnother() {
+        assertThat(AppendEpochs.isPrefixCode(List.of("1,", "2,", "12,", "w3,"))).isTrue();
+        assertThat(AppendEpochs.isPrefixCode(List.of("1", "12"))).isFalse();
+        assertThat(AppendEpochs.isPrefixCode(List.of("a,", "a,"))).as("a repeated token").isFalse();
+    }
+
+    // Only keys of reads, writes and appends of non-empty unique tokens qualify, only in the kv model.
+    @Test
+    void appliesOnlyToUniqueReadWriteAppendKeys() {
+        assertThat(epochs(KV, op("append", "1,"), op("write", "w2,"), op("read", "w2,"))).isTrue();
+        assertThat(epochs(KV, op("append", "1,"), op("append", "1,"))).as("repeated element").isFalse();
+        assertThat(epochs(KV, op("append", "1"), op("append", "12"))).as("not a prefix code").isFalse();
+        assertThat(epochs(KV, op("write", "w1,"), op("read", "w1,"))).as("no append").isFalse();
+        assertThat(epochs(KV, op("append", ""), op("append", "1,"))).as("empty element").isFalse();
+        assertThat(epochs(KV, op("append", "1,"), op("cas", List.of("1,", "2,")))).as("a cas").isFalse();
+        assertThat(epochs(new CasRegisterModel(), op("write", "1,"), op("read", "1,"))).isFalse();
+    }
+
+    // Eight appends all concurrent, then a read of all of them in one order: the plain search tries
+    // the orders of the appends (tens of thousands of configurations), the reduced one follows the
+    // read's order (Elle's insight) and visits about one configuration per operation.
+    @Test
+    void aReadFixesTheOrderOfConcurrentAppends() {
+        int appends = 8;
+        List<Event> events = new ArrayList<>();
+        for (int p = 0; p < appends; p++) {
+            events.add(Event.invoke(p, "append", "k", p + ",", p));
+        }
+        StringBuilder seen = new StringBuilder();
+        for (int p = appends - 1; p >= 0; p--) {
+            events.add(Event.complete(p, EventType.OK, "append", "k", p + ",", 100 + p));
+            seen.append(p).append(',');
+        }
+        events.add(Event.invoke(100, "read", "k", null, 200));
+        events.add(Event.complete(100, EventType.OK, "read", "k", seen.toString(), 201));
+        List<Operation> ops = History.of(events).operations();
+
+        PartitionResult reduced = search(ops, true);
+        PartitionResult plain = search(ops, false);
+
+        assertThat(reduced.verdict()).isEqualTo(plain.verdict()).isEqualTo(Verdict.VALID);
+        assertThat(reduced.configurationsVisited()).isLessThanOrEqualTo(appends + 2);
+        assertThat(plain.configurationsVisited()).isGreaterThan(10_000);
+    }
+
+    // One key appended to without a read: every state is a new, longer string. With a bound of
+    // 8 MiB the interned states alone pass it long before the end, and the check answers UNKNOWN
+    // with the reason instead of running out of heap.
+    @Test
+    void memoryBoundCountsTheModelStates() {
+        List<Event> events = new ArrayList<>();
+        String padding = "x".repeat(1_000);
+        for (int i = 0; i < 3_000; i++) {
+            events.add(Event.invoke(0, "append", "k", i + padding + ",", 2L * i));
+            events.add(Event.complete(0, EventType.OK, "append", "k", i + padding + ",", 2L * i + 1));
+        }
+        CheckResult result = Linearizability.check(KV, History.of(events),
+                CheckOptions.defaults().withMemoryBytesMax(8 << 20));
+        assertThat(result.verdict()).isEqualTo(Verdict.UNKNOWN);
+        assertThat(result.explanation()).startsWith("memory bound of 8 MiB for the search (states, caches, stacks) reached");
+    }
+
+    private static Operation op(String f, Object value) {
+        return new Operation(0, 0, f, "k", value, value, Operation.Outcome.OK, 0, 1, 0, 1, null, null);
+    }
+
+    private static boolean epochs(titan.checker.Model<Object> model, Operation... ops) {
+        List<Operation> list = List.of(ops);
+        return AppendEpochs.forPartition(model, list, new Transitions<>(model, list, new MemoryBudget(1 << 20))) != null;
+    }
+
+    private static PartitionResult search(List<Operation> ops, boolean reductions) {
+        SearchLimits limits = new SearchLimits(System::nanoTime, Duration.ofMinutes(1), new MemoryBudget(1L << 30));
+        return new PartitionSearch<>(KV, "k", ops, limits, op -> "op " + op.id(), reductions,
+                PartitionSearch.exactFirstBudget(ops.size())).run();
+    }
+}

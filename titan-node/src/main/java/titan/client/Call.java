@@ -1,0 +1,30 @@
+package titan.client;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledFuture;
+
+/**
+ * One call of a client: its request, its future and deadline, and which attempt is current. Guarded
+ * by its own monitor: the I/O threads and the timeout race to finish it, and exactly one wins.
+ */
+final class Call {
+    final Request request;
+    final CompletableFuture<Outcome> future = new CompletableFuture<>();
+    final long deadlineNanos;
+    ScheduledFuture<?> timeout;
+    /** The current attempt's number; answers to older attempts are ignored. */
+    int attempt;
+    /** Whether the current attempt's request was handed to the wire (so its fate may be unknown). */
+    boolean written;
+    boolean done;
+    Endpoint target;
+    String lastReason = "no attempt yet";
+    int sessionRetries;
+    /** Frees what the current attempt holds in its connection, when the call ends without its answer. */
+    Runnable onAbandon;
+
+    Call(Request request, long deadlineNanos) {
+        this.request = request;
+        this.deadlineNanos = deadlineNanos;
+    }
+}

@@ -1,0 +1,388 @@
+package titan.client;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.ByteBufUtil;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.FullHttpResponse;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.HttpVersion;
+import java.net.InetSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+
+/**
+ * A {@link TitanClient} over the HTTP/JSON API. Each node gets a pool of up to
+ * {@link ClientOptions#connectionsPerNode()} keep-alive connections; a connection carries one
+ * request at a time and is one session; calls beyond the pool wait in the client. Futures complete
+ * on the client's I/O thread: callbacks chained on them must not block.
+ */
+public final class HttpTitanClient extends ClientCore {
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+    private final Bootstrap bootstrap;
+
+    public HttpTitanClient(List<Endpoint> endpoints, ClientOptions options) {
+        this(endpoints, options, null);
+    }
+
+    /** A client on {@code group} (null: its own); close() leaves a given group running. */
+    public HttpTitanClient(List<Endpoint> endpoints, ClientOptions options, EventLoopGroup group) {
+        super(endpoints, options, group);
+        this.bootstrap = new Bootstrap().group(this.group).channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, options.timeout().toMillis()));
+    }
+
+    @Override
+    protected Pool newPool(Endpoint endpoint) {
+        return new HttpPool(endpoint);
+    }
+
+    private record Pending(Call call, int attempt) {}
+
+    /** Up to connectionsPerNode connections to one node, each busy with at most one request. */
+    private final class HttpPool implements Pool {
+        private final Endpoint endpoint;
+        private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+        private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
+        private final List<Connection> all = new ArrayList<>();
+        private boolean closed;
+
+        HttpPool(Endpoint endpoint) {
+            this.endpoint = endpoint;
+        }
+
+        @Override
+        public void send(Call call, int attempt) {
+            Pending p = new Pending(call, attempt);
+            Connection c;
+            synchronized (this) {
+                if (closed) {
+                    c = null;
+                } else {
+                    c = idle.poll();
+                    if (c == null && all.size() < options.connectionsPerNode()) {
+                        c = new Connection(this);
+                        all.add(c);
+                    } else if (c == null) {
+                        waiting.add(p);
+                        return;
+                    }
+                }
+            }
+            if (c == null) {
+                onAnswer(call, attempt, endpoint, new Answer.NotSent("the client is closed"));
+            } else {
+                c.send(p);
+            }
+        }
+
+        /** {@code c} finished its request: give it the next waiting call or park it. */
+        void release(Connection c) {
+            Pending next;
+            synchronized (this) {
+                next = waiting.poll();
+                if (next == null) {
+                    idle.add(c);
+                    return;
+                }
+            }
+            c.send(next);
+        }
+
+        /** {@code c} is gone; the waiting calls get a new connection if there are any. */
+        void closed(Connection c) {
+            Pending next;
+            Connection fresh = null;
+            synchronized (this) {
+                all.remove(c);
+                idle.remove(c);
+                next = closed ? null : waiting.poll();
+                if (next != null) {
+                    fresh = new Connection(this);
+                    all.add(fresh);
+                }
+            }
+            if (next != null) {
+                fresh.send(next);
+            }
+        }
+
+        @Override
+        public void close() {
+            List<Connection> open;
+            List<Pending> queued;
+            synchronized (this) {
+                closed = true;
+                open = new ArrayList<>(all);
+                queued = new ArrayList<>(waiting);
+                waiting.clear();
+            }
+            for (Pending p : queued) {
+                onAnswer(p.call(), p.attempt(), endpoint, new Answer.NotSent("the client is closed"));
+            }
+            for (Connection c : open) {
+                c.channel.close().awaitUninterruptibly();
+            }
+        }
+    }
+
+    /** One keep-alive connection and its session; everything but {@link #send} runs on its event loop. */
+    private final class Connection extends SimpleChannelInboundHandler<FullHttpResponse> {
+        private final HttpPool pool;
+        private final Endpoint endpoint;
+        private final Channel channel;
+        private volatile boolean connected;
+        private Pending current;
+        private Pending queued; // a request handed over while connecting
+        private boolean currentWritten;
+        private boolean closed;
+        private long clientId = newClientId();
+        private long nextSequence = 1;
+
+        Connection(HttpPool pool) {
+            this.pool = pool;
+            this.endpoint = pool.endpoint;
+            Connection self = this;
+            ChannelFuture registered = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
+                @Override
+                protected void initChannel(SocketChannel ch) {
+                    ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(options.frameBytesMax()), self);
+                }
+            }).register();
+            channel = registered.channel();
+            String where = endpoint.host() + ":" + endpoint.httpPort();
+            registered.addListener(r -> {
+                if (!r.isSuccess()) {
+                    failUnsent("cannot open a connection to " + where + ": " + r.cause().getMessage());
+                    return;
+                }
+                channel.connect(new InetSocketAddress(endpoint.host(), endpoint.httpPort())).addListener(f -> {
+                    if (f.isSuccess()) {
+                        connected = true;
+                        if (queued != null) {
+                            Pending p = queued;
+                            queued = null;
+                            write(p);
+                        }
+                    } else {
+                        channel.close();
+                        failUnsent("cannot connect to " + where + ": " + f.cause().getMessage());
+                    }
+                });
+            });
+        }
+
+        /** Any thread; the connection is idle. */
+        void send(Pending p) {
+            channel.eventLoop().execute(() -> {
+                if (closed) {
+                    onAnswer(p.call(), p.attempt(), endpoint, new Answer.NotSent("the connection to " + endpoint.nodeId()
+                            + " closed before the request was sent"));
+                } else if (!connected) {
+                    queued = p;
+                } else {
+                    write(p);
+                }
+            });
+        }
+
+        private void write(Pending p) {
+            if (p.call().future.isDone()) {
+                pool.release(this);
+                return;
+            }
+            current = p;
+            currentWritten = true;
+            channel.writeAndFlush(request(p.call().request), channel.voidPromise());
+            onWritten(p.call(), p.attempt(), () -> channel.close()); // a late answer cannot be told apart: drop the connection
+        }
+
+        private FullHttpRequest request(Request r) {
+            String path = "/v1/kv/" + encodeKey(r.key());
+            FullHttpRequest request;
+            switch (r.kind()) {
+                case GET -> request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET,
+                        r.stale() ? path + "?stale=true" : path, Unpooled.EMPTY_BUFFER);
+                case PUT -> request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.PUT, path,
+                        Unpooled.wrappedBuffer(r.value()));
+                case DELETE -> request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.DELETE, path,
+                        Unpooled.EMPTY_BUFFER);
+                default -> {
+                    ObjectNode body = MAPPER.createObjectNode();
+                    body.put("op", r.kind() == Request.Kind.CAS ? "cas" : "append");
+                    if (r.kind() == Request.Kind.CAS) {
+                        putValue(body, "expected", r.expected());
+                    }
+                    putValue(body, "value", r.value());
+                    request = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.POST, path,
+                            Unpooled.wrappedBuffer(body.toString().getBytes(StandardCharsets.UTF_8)));
+                    request.headers().set(HttpHeaderNames.CONTENT_TYPE, "application/json");
+                }
+            }
+            request.headers().set(HttpHeaderNames.HOST, endpoint.host());
+            HttpUtil.setContentLength(request, request.content().readableBytes());
+            if (!r.isRead()) {
+                request.headers().set("Titan-Client-Id", clientId);
+                request.headers().set("Titan-Sequence", nextSequence++);
+            }
+            return request;
+        }
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
+            Pending p = current;
+            current = null;
+            if (p == null) {
+                ctx.close(); // an answer nobody asked for: the stream is out of step
+                return;
+            }
+            Answer answer = answer(p.call().request, response);
+            if (answer instanceof Answer.Session) {
+                clientId = newClientId();
+                nextSequence = 1;
+            }
+            boolean reusable = HttpUtil.isKeepAlive(response);
+            onAnswer(p.call(), p.attempt(), endpoint, answer);
+            if (reusable) {
+                pool.release(this);
+            } else {
+                ctx.close();
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+
+        @Override
+        public void channelInactive(ChannelHandlerContext ctx) {
+            closed = true;
+            Pending p = current;
+            current = null;
+            if (p != null) {
+                onAnswer(p.call(), p.attempt(), endpoint, currentWritten
+                        ? new Answer.Unknown("the connection to " + endpoint.nodeId() + " was lost after the request was sent")
+                        : new Answer.NotSent("the connection closed before the request was sent"));
+            }
+            failUnsent("the connection to " + endpoint.nodeId() + " closed before the request was sent");
+        }
+
+        private void failUnsent(String reason) {
+            closed = true;
+            Pending p = queued;
+            queued = null;
+            pool.closed(this);
+            if (p != null) {
+                onAnswer(p.call(), p.attempt(), endpoint, new Answer.NotSent(reason));
+            }
+        }
+    }
+
+    // ---------------------------------------------------------------- encoding
+
+    /** Maps a response to an answer by its status code (see {@code docs/client-protocol.md}). */
+    static Answer answer(Request request, FullHttpResponse response) {
+        int status = response.status().code();
+        JsonNode json = isJson(response) ? parse(response.content()) : null;
+        String message = json != null && json.hasNonNull("message") ? json.get("message").asText() : response.status()
+                .reasonPhrase();
+        String outcome = json != null && json.hasNonNull("outcome") ? json.get("outcome").asText() : "";
+        return switch (status) {
+            case 200 -> new Answer.Value(request.isRead() ? ByteBufUtil.getBytes(response.content()) : null);
+            case 404 -> outcome.equals("not-found") ? new Answer.Missing() : new Answer.Failure("404: " + message);
+            case 409 -> json == null ? new Answer.Unknown("409 without a body") : new Answer.Mismatch(readValue(json,
+                    "current"));
+            case 421 -> new Answer.NotLeader(text(json, "leader"), text(json, "leaderHttp"));
+            case 503 -> outcome.equals("no-leader") ? new Answer.NotLeader(null, null)
+                    : outcome.equals("refused") ? new Answer.Failure("refused: " + message)
+                    : new Answer.Unknown("503: " + message);
+            case 412 -> new Answer.Session(outcome + ": " + message);
+            case 504 -> new Answer.Unknown(message);
+            case 400, 405, 413, 414, 422, 431 -> new Answer.Failure(status + " " + outcome + ": " + message);
+            default -> new Answer.Unknown("unexpected status " + status + ": " + message);
+        };
+    }
+
+    private static boolean isJson(FullHttpResponse response) {
+        String type = response.headers().get(HttpHeaderNames.CONTENT_TYPE);
+        return type != null && type.startsWith("application/json");
+    }
+
+    private static JsonNode parse(ByteBuf content) {
+        try {
+            return MAPPER.readTree(ByteBufUtil.getBytes(content));
+        } catch (java.io.IOException e) {
+            return null;
+        }
+    }
+
+    private static String text(JsonNode json, String field) {
+        return json != null && json.hasNonNull(field) ? json.get(field).asText() : null;
+    }
+
+    private static byte[] readValue(JsonNode json, String field) {
+        if (json.hasNonNull(field)) {
+            return json.get(field).asText().getBytes(StandardCharsets.UTF_8);
+        }
+        if (json.hasNonNull(field + "Base64")) {
+            return Base64.getDecoder().decode(json.get(field + "Base64").asText());
+        }
+        return null;
+    }
+
+    private static void putValue(ObjectNode body, String field, byte[] value) {
+        if (value == null) {
+            body.putNull(field);
+            return;
+        }
+        try {
+            body.put(field, StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(value)).toString());
+        } catch (CharacterCodingException e) {
+            body.put(field + "Base64", Base64.getEncoder().encodeToString(value));
+        }
+    }
+
+    /** Percent-encodes every byte of the key's UTF-8 but RFC 3986's unreserved characters. */
+    static String encodeKey(String key) {
+        byte[] bytes = key.getBytes(StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder(bytes.length + 8);
+        for (byte b : bytes) {
+            int c = b & 0xff;
+            if (c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z' || c >= '0' && c <= '9' || c == '-' || c == '.' || c == '_'
+                    || c == '~') {
+                out.append((char) c);
+            } else {
+                out.append('%').append(Character.toUpperCase(Character.forDigit(c >> 4, 16)))
+                        .append(Character.toUpperCase(Character.forDigit(c & 0xf, 16)));
+            }
+        }
+        return out.toString();
+    }
+}

@@ -1,0 +1,74 @@
+package titan.node.server;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.Executors;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * The fault-injection admin endpoint: exists only when the node was started with {@code --admin-port},
+ * and binds only to the node's bind host (loopback by default). The lab's clock nemesis uses it:
+ * <pre>
+ *   GET  /admin/clock            {"rate": 1.0}
+ *   POST /admin/clock?rate=2.0   ticks twice as fast as real time (0.5: half as fast); 200 or 400
+ * </pre>
+ */
+final class AdminEndpoint implements AutoCloseable {
+    private final HttpServer server;
+
+    AdminEndpoint(String host, int port, NodeLoop loop) throws IOException {
+        server = HttpServer.create(new InetSocketAddress(host, port), 16);
+        server.createContext("/admin/clock", exchange -> handleClock(exchange, loop));
+        server.setExecutor(Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "titan-admin");
+            t.setDaemon(true);
+            return t;
+        }));
+        server.start();
+    }
+
+    int port() {
+        return server.getAddress().getPort();
+    }
+
+    private static void handleClock(HttpExchange exchange, NodeLoop loop) throws IOException {
+        String method = exchange.getRequestMethod();
+        if (method.equals("GET")) {
+            respond(exchange, 200, "{\"rate\":" + loop.clockRate() + "}");
+            return;
+        }
+        if (!method.equals("POST")) {
+            respond(exchange, 405, "{\"error\":\"use GET or POST\"}");
+            return;
+        }
+        String query = exchange.getRequestURI().getQuery();
+        if (query == null || !query.startsWith("rate=")) {
+            respond(exchange, 400, "{\"error\":\"POST /admin/clock?rate=R with R in (0.01, 100)\"}");
+            return;
+        }
+        try {
+            loop.setClockRate(Double.parseDouble(query.substring("rate=".length())));
+            respond(exchange, 200, "{\"rate\":" + loop.clockRate() + "}");
+        } catch (IllegalArgumentException e) {
+            respond(exchange, 400, "{\"error\":\"" + e.getMessage().replace("\"", "'") + "\"}");
+        }
+    }
+
+    private static void respond(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}
