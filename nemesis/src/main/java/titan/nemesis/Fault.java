@@ -90,4 +90,53 @@ public sealed interface Fault {
             return "wal-" + kind.name().toLowerCase() + "-" + target.name().toLowerCase();
         }
     }
+
+    /** Kills nodes and restarts each after {@code downtimeMicros} (microseconds to seconds), whatever the window. */
+    record Kill(Target target, long downtimeMicros) implements Fault {
+        public String name() {
+            return "kill-" + target.name().toLowerCase();
+        }
+    }
+
+    /**
+     * Arms nodes to lose power inside their next fsync window (FoundationDB's BUGGIFY, TigerBeetle's
+     * VOPR: faults timed to the protocol), restarting after {@code downtimeMicros}.
+     */
+    record CrashInSync(Target target, long downtimeMicros, boolean onOverwrite) implements Fault {
+        public String name() {
+            return "crash-in-fsync-" + (onOverwrite ? "overwrite-" : "") + target.name().toLowerCase();
+        }
+    }
+
+    /** Makes nodes' disks {@code factor} times slower (a slow-disk fault) until the window ends. */
+    record SlowDisk(Target target, int factor) implements Fault {
+        public String name() {
+            return "slow-disk-" + target.name().toLowerCase();
+        }
+    }
+
+    /** Arms nodes to lose power right after they next grant a vote or acknowledge an append. */
+    record CrashAfterAck(Target target, long downtimeMicros) implements Fault {
+        public String name() {
+            return "crash-after-ack-" + target.name().toLowerCase();
+        }
+    }
+
+    /** Asks the leader to hand leadership to another voter (dissertation §3.10). */
+    record TransferLeadership() implements Fault {
+        public String name() {
+            return "transfer-leadership";
+        }
+    }
+
+    /**
+     * A burst of membership changes: the leader is asked to remove two servers in one step (the
+     * second is a concurrent change it must refuse) and, a few ticks later, to add one back; the
+     * window's end adds every server back.
+     */
+    record MembershipBurst() implements Fault {
+        public String name() {
+            return "membership-burst";
+        }
+    }
 }

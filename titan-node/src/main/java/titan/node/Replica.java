@@ -24,6 +24,7 @@ import titan.raft.ReadState;
 import titan.raft.Ready;
 import titan.raft.Role;
 import titan.raft.Snapshot;
+import titan.raft.UnsafeMode;
 
 /**
  * Joins a {@link RaftCore} to its storage, transport and key-value state machine, and keeps the
@@ -53,7 +54,7 @@ public final class Replica {
     }
 
     /** @param snapshotEveryEntries compact the log once this many entries are applied past the last snapshot */
-    public record Options(long snapshotEveryEntries, Set<UnsafeSwitch> unsafe) {
+    public record Options(long snapshotEveryEntries, Set<UnsafeMode> unsafe) {
         public Options {
             unsafe = Set.copyOf(unsafe);
         }
@@ -123,7 +124,7 @@ public final class Replica {
 
     /** A linearizable read via ReadIndex (dissertation §6.4), or a local one under stale-reads. */
     public void read(String key, Consumer<ClientOutcome> reply) {
-        if (options.unsafe().contains(UnsafeSwitch.STALE_READS) && core.role() == Role.LEADER) {
+        if (options.unsafe().contains(UnsafeMode.STALE_READS) && core.role() == Role.LEADER) {
             reply.accept(new ClientOutcome.Read(stateMachine.get(key).orElse(null)));
             return;
         }
@@ -170,7 +171,7 @@ public final class Replica {
         if (ready.snapshotToInstall() != null) {
             store.installSnapshot(ready.snapshotToInstall()); // durable on return
         }
-        boolean hardStateFirst = options.unsafe().contains(UnsafeSwitch.HARD_STATE_FIRST); // the bug, on purpose
+        boolean hardStateFirst = options.unsafe().contains(UnsafeMode.HARD_STATE_FIRST); // the bug, on purpose
         if (hardStateFirst && ready.hardState() != null) {
             store.saveHardState(ready.hardState());
         }
@@ -184,7 +185,7 @@ public final class Replica {
 
     /** Whether the driver must sync between {@link #persist} and {@link #finish}. */
     public boolean mustSync(Ready ready) {
-        return ready.mustSync() && !options.unsafe().contains(UnsafeSwitch.NO_FSYNC);
+        return ready.mustSync() && !options.unsafe().contains(UnsafeMode.NO_FSYNC);
     }
 
     /**
@@ -195,7 +196,7 @@ public final class Replica {
     public void sendBeforeSync(Ready ready) {
         List<Message> early = new ArrayList<>(ready.messagesToSend().size());
         for (Message m : ready.messagesToSend()) {
-            if (mayLeaveBeforeSync(m)) {
+            if (leavesBeforeSync(m)) {
                 early.add(m);
             }
         }
@@ -213,6 +214,16 @@ public final class Replica {
                 || m instanceof Message.VoteRequest;
     }
 
+    /** {@link #mayLeaveBeforeSync}, or a response too under the planted bugs that send it early. */
+    private boolean leavesBeforeSync(Message m) {
+        if (mayLeaveBeforeSync(m)) {
+            return true;
+        }
+        return (m instanceof Message.VoteResponse && options.unsafe().contains(UnsafeMode.VOTE_BEFORE_DURABLE))
+                || (m instanceof Message.AppendResponse
+                && options.unsafe().contains(UnsafeMode.APPEND_ACK_BEFORE_DURABLE));
+    }
+
     /** Steps 2–4 of {@link Ready}, after the sync: send, apply, answer clients, advance. */
     public void finish(Ready ready) {
         boolean early = sentBeforeSync == ready;
@@ -222,7 +233,7 @@ public final class Replica {
         } else {
             List<Message> rest = new ArrayList<>(ready.messagesToSend().size());
             for (Message m : ready.messagesToSend()) {
-                if (!mayLeaveBeforeSync(m)) {
+                if (!leavesBeforeSync(m)) {
                     rest.add(m);
                 }
             }
@@ -231,7 +242,7 @@ public final class Replica {
         if (ready.snapshotToInstall() != null) {
             restore(ready.snapshotToInstall());
         }
-        if (options.unsafe().contains(UnsafeSwitch.ACK_BEFORE_COMMIT)) {
+        if (options.unsafe().contains(UnsafeMode.ACK_BEFORE_COMMIT)) {
             answerEarly(ready.entriesToPersist());
         }
         if (appliedBeforeSync != ready) {

@@ -106,7 +106,7 @@ final class Leader {
             // single-server changes in different terms can form disjoint majorities.
             return new Rejected(Reason.MEMBERSHIP_CHANGE_IN_PROGRESS, self, "the leader has not committed in its term yet");
         }
-        if (log.membershipIndex() > log.committed()) {
+        if (log.membershipIndex() > log.committed() && !config.isUnsafe(UnsafeMode.CONCURRENT_MEMBERSHIP)) {
             return new Rejected(Reason.MEMBERSHIP_CHANGE_IN_PROGRESS, self,
                     "the change at index " + log.membershipIndex() + " is not committed yet");
         }
@@ -448,9 +448,22 @@ final class Leader {
                 read.round = readRound;
             }
         }
+        if (config.isUnsafe(UnsafeMode.READ_WITHOUT_HEARTBEAT)) {
+            confirmAllReads(); // the planted bug: no round proves we are still the leader
+            return;
+        }
         broadcastHeartbeat();
         heartbeatElapsed = 0;
         confirmReads();
+    }
+
+    private void confirmAllReads() {
+        for (PendingRead read : reads) {
+            if (read.round > 0) {
+                core.readStates.add(ReadState.confirmed(read.requestId, read.index));
+            }
+        }
+        reads.removeIf(read -> read.round > 0);
     }
 
     private void confirmReads() {

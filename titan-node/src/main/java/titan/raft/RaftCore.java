@@ -335,7 +335,8 @@ public final class RaftCore {
                 || (r.preVote() && r.term() > term);
         // §5.4.1: only a candidate whose log is at least as up-to-date as ours gets our vote.
         boolean logOk = config.isUnsafe(UnsafeMode.VOTE_WITHOUT_LOG_CHECK)
-                || log.isUpToDate(r.lastLogIndex(), r.lastLogTerm());
+                || (config.isUnsafe(UnsafeMode.VOTE_IGNORES_LAST_INDEX) ? r.lastLogTerm() >= log.lastTerm()
+                : log.isUpToDate(r.lastLogIndex(), r.lastLogTerm()));
         if (canVote && logOk) {
             if (!r.preVote()) {
                 votedFor = r.from(); // made durable (Ready.hardState) before the response is sent
@@ -475,6 +476,9 @@ public final class RaftCore {
             return;
         }
         long lastNew = log.maybeAppend(a.prevLogIndex(), a.prevLogTerm(), a.entries());
+        if (lastNew >= 0 && a.entries().isEmpty() && config.isUnsafe(UnsafeMode.TRUNCATE_ON_EMPTY_APPEND)) {
+            log.truncateAfter(Math.max(a.prevLogIndex(), log.committed())); // the planted bug
+        }
         if (lastNew >= 0) {
             // Figure 2, receiver step 5: commit up to min(leaderCommit, index of last new entry).
             log.commitTo(Math.min(a.leaderCommit(), lastNew));

@@ -167,6 +167,13 @@ final class RaftLog {
         }
     }
 
+    /** UNSAFE (truncate-on-empty-append only): drops every entry after {@code index}. */
+    void truncateAfter(long index) {
+        if (index < lastIndex() && index >= snapshotMeta.index()) {
+            truncateFrom(index + 1);
+        }
+    }
+
     private void truncateFrom(long index) {
         entries.subList(offset(index), entries.size()).clear();
         memberships.tailMap(index, true).clear();

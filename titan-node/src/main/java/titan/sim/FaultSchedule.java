@@ -24,7 +24,7 @@ public record FaultSchedule(List<Window> windows) {
 
     /** Which kinds of fault a schedule may draw from. */
     public enum Kind {
-        PARTITION, CRASH, PAUSE, LINKS, CLOCK, MEMBERSHIP;
+        PARTITION, CRASH, PAUSE, LINKS, CLOCK, MEMBERSHIP, TRANSFER;
 
         public static Set<Kind> parseList(String text) {
             EnumSet<Kind> kinds = EnumSet.noneOf(Kind.class);
@@ -43,8 +43,9 @@ public record FaultSchedule(List<Window> windows) {
                     case "links", "lossy", "slow" -> kinds.add(LINKS);
                     case "clock", "clock-skew" -> kinds.add(CLOCK);
                     case "membership", "member" -> kinds.add(MEMBERSHIP);
+                    case "transfer", "leadership-transfer" -> kinds.add(TRANSFER);
                     default -> throw new IllegalArgumentException("unknown fault kind '" + part
-                            + "'; known: partition, crash (kill), pause, links, clock, membership, all, none");
+                            + "'; known: partition, crash (kill), pause, links, clock, membership, transfer, all, none");
                 }
             }
             return kinds;
@@ -85,18 +86,41 @@ public record FaultSchedule(List<Window> windows) {
 
     private static Fault draw(Kind kind, RandomGenerator random) {
         return switch (kind) {
-            case PARTITION -> new Fault.Partition(pick(Fault.PartitionShape.values(), random));
-            case CRASH -> new Fault.Crash(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
-                    Fault.Target.MINORITY, Fault.Target.MAJORITY, Fault.Target.ALL}, random));
-            case PAUSE -> new Fault.Pause(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
-                    Fault.Target.MINORITY}, random));
+            case PARTITION -> new Fault.Partition(random.nextInt(4) == 0 ? Fault.PartitionShape.ISOLATE_LEADER
+                    : pick(Fault.PartitionShape.values(), random));
+            case CRASH -> switch (random.nextInt(5)) {
+                // Crashes in a window, then ones timed to the protocol, with downtimes from
+                // microseconds (a forgotten vote is reused at once) to seconds.
+                case 0 -> new Fault.Crash(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                        Fault.Target.MINORITY, Fault.Target.MAJORITY, Fault.Target.ALL}, random));
+                case 1 -> new Fault.Kill(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                        Fault.Target.LEADER, Fault.Target.MINORITY, Fault.Target.ALL}, random), downtime(random));
+                // An overwrite-armed crash waits for a sync that replaces entries (a follower
+                // catching up over a stale suffix) and stays armed past its window.
+                case 2 -> new Fault.CrashInSync(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                        Fault.Target.MINORITY}, random), downtime(random), false);
+                case 3 -> new Fault.CrashInSync(Fault.Target.ALL, downtime(random), true);
+                default -> new Fault.CrashAfterAck(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.MINORITY,
+                        Fault.Target.ALL}, random), downtime(random));
+            };
+            case PAUSE -> random.nextInt(3) == 0
+                    ? new Fault.SlowDisk(pick(new Fault.Target[] {Fault.Target.LEADER, Fault.Target.ONE}, random),
+                            4 + random.nextInt(30))
+                    : new Fault.Pause(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER,
+                            Fault.Target.LEADER, Fault.Target.MINORITY}, random));
             case LINKS -> new Fault.Links(new NetworkFaults(random.nextDouble() * 0.3, random.nextDouble() * 0.1,
                     150 + random.nextLong(2000), 50 + random.nextLong(2000)));
             case CLOCK -> new Fault.ClockSkew(random.nextBoolean() ? 0.5 + random.nextDouble() * 0.4
                     : 1.5 + random.nextDouble() * 2.5);
-            case MEMBERSHIP -> new Fault.RemoveMember(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER},
-                    random));
+            case MEMBERSHIP -> random.nextBoolean() ? new Fault.MembershipBurst()
+                    : new Fault.RemoveMember(pick(new Fault.Target[] {Fault.Target.ONE, Fault.Target.LEADER}, random));
+            case TRANSFER -> new Fault.TransferLeadership();
         };
+    }
+
+    /** A node's downtime after a kill: log-uniform from 10 microseconds to 2 seconds. */
+    private static long downtime(RandomGenerator random) {
+        return SimConfig.logUniform(random, 10, 2_000_000);
     }
 
     private static <T> T pick(T[] options, RandomGenerator random) {

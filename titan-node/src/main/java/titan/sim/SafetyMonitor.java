@@ -6,6 +6,8 @@ import java.util.List;
 import java.util.Map;
 
 import titan.raft.Entry;
+import titan.raft.EntryType;
+import titan.raft.Message;
 import titan.raft.NodeId;
 import titan.raft.PersistentState;
 import titan.raft.RaftCore;
@@ -25,6 +27,19 @@ import titan.raft.Snapshot;
  *   <li>A node's commit index never goes back while it runs.</li>
  *   <li>Nothing acknowledged to a client is lost: the acknowledged entry is the one committed.</li>
  * </ul>
+ * Beside these consequences, it checks the rules at the moment of the act, so that a broken rule
+ * is caught even when no consequence follows in this run:
+ * <ul>
+ *   <li>A vote grant or an append acknowledgement is sent only for state already synced on that
+ *       node's disk (Figure 2: "before responding to RPCs").</li>
+ *   <li>Entries a follower acknowledged to its leader stay in its log for the rest of that term.</li>
+ *   <li>A leader's commit index moves only onto an entry of its own term (§5.4.2), and only onto an
+ *       entry that a quorum holds on disk, synced.</li>
+ *   <li>At most one configuration is uncommitted: a leader appends a membership change only when
+ *       every earlier one is committed (dissertation §4.1).</li>
+ *   <li>A read is served at an applied index at least as high as every write acknowledged before
+ *       the read was asked (dissertation §6.4).</li>
+ * </ul>
  * A violation throws {@link SafetyViolation}, which stops the run.
  */
 final class SafetyMonitor {
@@ -42,6 +57,10 @@ final class SafetyMonitor {
         long snapshotIndex;
         Role roleSeen = Role.FOLLOWER;
         long termSeen;
+        /** The highest match index this node acknowledged to the leader of {@code ackTerm}. */
+        long ackTerm;
+        long ackMatch;
+        SimDisk disk;
     }
 
     private final Map<NodeId, NodeView> views = new HashMap<>();
@@ -53,6 +72,7 @@ final class SafetyMonitor {
     private long[] committedTerm = new long[1024];
     private long committedMax;
     private final Map<Long, Long> ackedTermByIndex = new HashMap<>();
+    private long ackedIndexMax;
     private long checks;
 
     long checks() {
@@ -63,11 +83,17 @@ final class SafetyMonitor {
         return committedMax;
     }
 
+    /** The highest log index acknowledged to a client so far. */
+    long ackedIndexMax() {
+        return ackedIndexMax;
+    }
+
     // ---------------------------------------------------------------- lifecycle
 
     /** A node started (or restarted) from what its disk recovered. */
-    void started(NodeId node, PersistentState state) {
+    void started(NodeId node, PersistentState state, SimDisk disk) {
         NodeView v = new NodeView();
+        v.disk = disk;
         views.put(node, v);
         Snapshot snapshot = state.snapshot();
         long base = snapshot.meta().index();
@@ -143,10 +169,19 @@ final class SafetyMonitor {
     void observe(NodeId node, RaftCore core) {
         checks++;
         NodeView v = views.get(node);
+        boolean ledBefore = v.roleSeen == Role.LEADER && v.termSeen == core.term();
         observeRole(node, v, core);
         long commit = core.commitIndex();
         check(commit >= v.coreCommit, "commit-regressed", node + "'s commit index went back from " + v.coreCommit
                 + " to " + commit);
+        if (ledBefore && core.role() == Role.LEADER && commit > v.coreCommit) {
+            leaderCommitted(node, v, core, commit);
+        }
+        if (v.ackTerm == core.term() && core.lastIndex() < v.ackMatch) {
+            throw new SafetyViolation("acked-entry-dropped", node + " acknowledged entries up to " + v.ackMatch
+                    + " to the leader of term " + v.ackTerm + " but its log now ends at " + core.lastIndex()
+                    + " in the same term");
+        }
         v.coreCommit = commit;
         // A follower may learn a commit index in the same step that changes its log (new entries,
         // a truncated suffix, an installed snapshot); the monitor sees those changes only when they
@@ -165,6 +200,92 @@ final class SafetyMonitor {
             committed(node, v, v.commitSeen + 1, agreed);
             v.commitSeen = agreed;
         }
+    }
+
+    /**
+     * The leader's commit index just moved to {@code commit}: §5.4.2 allows that only onto an entry of
+     * its own term, and only if a quorum of the voters holds that entry synced on disk.
+     */
+    private void leaderCommitted(NodeId node, NodeView v, RaftCore core, long commit) {
+        long termThere = core.termAt(commit);
+        check(termThere == core.term(), "commit-rule", node + " (leader of term " + core.term()
+                + ") moved its commit index to " + commit + ", an entry of term " + termThere
+                + " (§5.4.2: only entries of the current term are committed by counting replicas)");
+        if (commit > v.lastIndex) {
+            return; // not persisted by the leader yet: the monitor cannot compare chains
+        }
+        long chain = v.chain[(int) commit];
+        int holders = 0;
+        StringBuilder who = new StringBuilder();
+        for (NodeId voter : core.membership().voters()) {
+            NodeView w = views.get(voter);
+            boolean holds = w != null && w.disk != null && w.disk.syncedLastIndex() >= commit
+                    && w.lastIndex >= commit && (w.snapshotIndex >= commit || w.chain[(int) commit] == chain);
+            if (holds) {
+                holders++;
+                who.append(' ').append(voter);
+            }
+        }
+        check(holders >= core.membership().quorum(), "commit-without-durable-quorum", node + " (leader of term "
+                + core.term() + ") committed index " + commit + " but only" + (who.length() == 0 ? " none" : who)
+                + " of voters " + core.membership().voters() + " hold it synced on disk");
+    }
+
+    /**
+     * {@code node} is sending {@code m}: a vote grant or an append acknowledgement promises state
+     * that must already be synced on the node's disk (Figure 2, "Rules for servers": respond after
+     * updating stable storage).
+     */
+    void sending(NodeId node, Message m) {
+        NodeView v = views.get(node);
+        titan.raft.HardState synced = v.disk.syncedHardState();
+        // A grant or ack of an earlier term than the synced one is safe: a node never goes back to
+        // an earlier term, so it can never vote or accept entries in that term again. (Group commit
+        // makes these: a batch may grant a vote in term 3, then one in term 4, and sync once.)
+        if (m instanceof Message.VoteResponse r && r.granted() && !r.preVote() && synced.term() <= r.term()) {
+            check(synced.term() == r.term() && r.to().equals(synced.votedFor()), "vote-not-durable", node
+                    + " granted its vote in term " + r.term() + " to " + r.to() + " but its disk holds term "
+                    + synced.term() + ", vote " + synced.votedFor() + " (a crash now would forget the vote)");
+        } else if (m instanceof Message.AppendResponse a && a.success() && synced.term() <= a.term()) {
+            check(synced.term() == a.term() && a.matchIndex() <= v.disk.syncedLastIndex(), "ack-not-durable", node + " acknowledged entries up to "
+                    + a.matchIndex() + " in term " + a.term() + " but its disk has synced only term " + synced.term() + ", up to index "
+                    + v.disk.syncedLastIndex());
+            if (a.term() > v.ackTerm) {
+                v.ackTerm = a.term();
+                v.ackMatch = 0;
+            }
+            if (a.term() == v.ackTerm) {
+                v.ackMatch = Math.max(v.ackMatch, a.matchIndex());
+            }
+        }
+    }
+
+    /**
+     * A leader is about to persist {@code entries} it appended: a membership entry among them must
+     * find every earlier configuration committed (dissertation §4.1: one change at a time).
+     */
+    void leaderAppending(NodeId node, RaftCore core, List<Entry> entries) {
+        long floor = Math.max(core.commitIndex(), core.snapshotIndex());
+        for (Entry e : entries) {
+            if (e.type() != EntryType.MEMBERSHIP) {
+                continue;
+            }
+            for (long i = floor + 1; i < e.index(); i++) {
+                check(core.entryAt(i).type() != EntryType.MEMBERSHIP, "membership-one-at-a-time", node
+                        + " (leader of term " + core.term() + ") appended a configuration at " + e.index()
+                        + " while the one at " + i + " is not committed (commit index " + core.commitIndex() + ")");
+            }
+        }
+    }
+
+    /**
+     * {@code node} serves a read at its applied index {@code applied}; {@code ackedBefore} is the
+     * highest index acknowledged to any client before the read was asked. ReadIndex (dissertation
+     * §6.4) promises the read reflects all of those.
+     */
+    void readServed(NodeId node, long applied, long ackedBefore) {
+        check(applied >= ackedBefore, "read-index-stale", node + " served a read at applied index " + applied
+                + " but index " + ackedBefore + " was acknowledged to a client before the read was asked");
     }
 
     private void observeRole(NodeId node, NodeView v, RaftCore core) {
@@ -237,6 +358,7 @@ final class SafetyMonitor {
     /** A client was told its write at {@code index} in {@code term} took effect. */
     void acknowledged(long index, long term) {
         ackedTermByIndex.put(index, term);
+        ackedIndexMax = Math.max(ackedIndexMax, index);
         if (index <= committedMax) {
             check(committedTerm[(int) index] == term, "acknowledged-write-lost", "index " + index
                     + " was acknowledged as an entry of term " + term + " but term " + committedTerm[(int) index]

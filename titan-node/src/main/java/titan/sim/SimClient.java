@@ -42,6 +42,8 @@ final class SimClient {
         final Object value;
         final KvCommand command;
         final long deadlineMicros;
+        /** For reads: the highest index acknowledged to any client when this read was invoked. */
+        long ackedBefore;
         boolean maybeApplied;
         NodeId lastNode;
 
@@ -75,7 +77,10 @@ final class SimClient {
         }
         String key = "k" + random.nextInt(sim.options().keys());
         int roll = random.nextInt(100);
-        long deadline = sim.now() + sim.options().opTimeoutMicros();
+        long deadline = sim.now() + sim.config().opTimeoutMicros();
+        if (roll >= 35 && !sim.tryStartWrite(key)) {
+            roll = 0; // enough writers on this key already: read it instead
+        }
         if (roll < 35) {
             // Reads start at any node, as behind a load balancer (Jepsen spreads clients over all
             // nodes); a node that is not the leader redirects. This is what exposes a deposed
@@ -112,11 +117,14 @@ final class SimClient {
             return;
         }
         String key = "k" + finalReadKey++;
-        begin(new Op("read", key, null, null, sim.now() + sim.options().opTimeoutMicros()));
+        begin(new Op("read", key, null, null, sim.now() + sim.config().opTimeoutMicros()));
     }
 
     private void begin(Op next) {
         op = next;
+        if (op.command == null) {
+            op.ackedBefore = sim.monitor().ackedIndexMax();
+        }
         sim.record(new HistoryEvent(process, "invoke", op.f, op.key, op.value, sim.nowNanos(), null, null));
         sim.trace().event(sim.now(), null, "client", () -> "p" + process + " invoke " + op.f + " " + op.key
                 + (op.value == null ? "" : " " + op.value));
@@ -128,16 +136,26 @@ final class SimClient {
     private void send() {
         long id = ++attempt;
         Op current = op;
-        NodeId to = target;
+        // Some attempts go to a random node rather than the one believed to lead: a deposed leader
+        // is then asked within its window, and its answers reach the history.
+        NodeId to = random.nextInt(100) < sim.config().randomTargetPercent()
+                ? NodeId.of(1 + random.nextInt(sim.options().nodes())) : target;
         current.lastNode = to;
         sim.toNode(to, replica -> {
             if (current.command == null) {
-                replica.read(current.key, outcome -> sim.toClient(() -> onReply(id, to, outcome)));
+                replica.read(current.key, outcome -> {
+                    if (outcome instanceof ClientOutcome.Read) {
+                        // The rule at the moment of the act: a read is served at an applied index at
+                        // least as high as every write acknowledged before it was asked (§6.4).
+                        sim.monitor().readServed(to, replica.stateMachine().appliedIndex(), current.ackedBefore);
+                    }
+                    sim.toClient(() -> onReply(id, to, outcome));
+                });
             } else {
                 replica.write(current.command, outcome -> sim.toClient(() -> onReply(id, to, outcome)));
             }
         }, () -> onReply(id, to, new ClientOutcome.Unreachable("connection refused")));
-        sim.scheduler().after(sim.options().attemptTimeoutMicros(), () -> onTimeout(id));
+        sim.scheduler().after(sim.config().attemptTimeoutMicros(), () -> onTimeout(id));
     }
 
     private void onTimeout(long id) {
@@ -230,6 +248,9 @@ final class SimClient {
     private void complete(String type, Object value, String error) {
         Op done = op;
         op = null;
+        if (done.command != null) {
+            sim.endWrite(done.key);
+        }
         attempt++;
         sim.record(new HistoryEvent(process, type, done.f, done.key, value, sim.nowNanos(),
                 done.lastNode == null ? null : done.lastNode.toString(), error));
@@ -237,7 +258,7 @@ final class SimClient {
                 + done.key + (value == null ? "" : " " + value) + (error == null ? "" : " (" + error + ")"));
         if (type.equals("info")) {
             // Jepsen: a process with an operation of unknown fate never issues another; start afresh.
-            process += sim.options().clients();
+            process += sim.config().clients();
             clientId = sim.newClientId();
             sequence = 1;
             sessionStarted = false;

@@ -44,6 +44,9 @@ public final class SimDisk implements LogStore {
     private boolean open;
     private HardState hardState = HardState.INITIAL;
     private long lastIndex;
+    /** What the last sync (or recovery, or snapshot rewrite) made durable: for the monitor's act checks. */
+    private HardState syncedHardState = HardState.INITIAL;
+    private long syncedLastIndex;
 
     public SimDisk(String name) {
         this(name, false);
@@ -70,6 +73,8 @@ public final class SimDisk implements LogStore {
         List<Entry> entries = replay.entriesAfter(snapshotIndex, source);
         hardState = replay.hardState();
         lastIndex = entries.isEmpty() ? snapshotIndex : entries.get(entries.size() - 1).index();
+        syncedHardState = hardState;
+        syncedLastIndex = lastIndex;
         open = true;
         return new RecoveredState(hardState, snapshot, entries, scan.tornBytes());
     }
@@ -97,6 +102,8 @@ public final class SimDisk implements LogStore {
         checkOpen();
         if (!noFsync) {
             durableBytes = wal.length();
+            syncedHardState = hardState;
+            syncedLastIndex = lastIndex;
         }
     }
 
@@ -112,6 +119,8 @@ public final class SimDisk implements LogStore {
         rewrite(kept);
         snapshot = newSnapshot;
         lastIndex = Math.max(lastIndex, index);
+        syncedHardState = hardState;
+        syncedLastIndex = lastIndex;
     }
 
     @Override
@@ -120,6 +129,8 @@ public final class SimDisk implements LogStore {
         rewrite(List.of());
         snapshot = newSnapshot;
         lastIndex = newSnapshot.meta().index();
+        syncedHardState = hardState;
+        syncedLastIndex = lastIndex;
     }
 
     @Override
@@ -133,10 +144,61 @@ public final class SimDisk implements LogStore {
      * {@link #recover()} before writing again.
      */
     public void crash(RandomGenerator random) {
+        crash(random, false);
+    }
+
+    /**
+     * Power loss as {@link #crash(RandomGenerator)}, but with {@code atRecordBoundary} the surviving
+     * prefix ends exactly between two records of the unsynced tail (or at either end of it): no
+     * torn record for recovery to cut, only whole records lost, which is the case a write-order bug
+     * needs (say, a hard state that survives while the entries written after it do not).
+     */
+    public void crash(RandomGenerator random, boolean atRecordBoundary) {
         int unsynced = wal.length() - durableBytes;
-        wal.truncate(durableBytes + random.nextInt(unsynced + 1));
+        int keep;
+        if (atRecordBoundary && unsynced > 0) {
+            // Every boundary of the unsynced tail, and those where the kind of record changes (a
+            // batch's hard state next to its entries): half the cuts go to one of the latter, the
+            // boundary a write-order bug turns on, however many entries the batch holds.
+            List<Integer> cuts = new java.util.ArrayList<>();
+            List<Integer> kindChanges = new java.util.ArrayList<>();
+            cuts.add(durableBytes);
+            Class<?>[] previous = new Class<?>[1];
+            WalCodec.scan(wal.array(), wal.length(), "sim-disk " + name, (record, offset) -> {
+                if (offset > durableBytes) {
+                    cuts.add((int) offset);
+                    if (previous[0] != null && previous[0] != record.getClass()) {
+                        kindChanges.add((int) offset);
+                    }
+                }
+                if (offset >= durableBytes) {
+                    previous[0] = record.getClass();
+                }
+            });
+            cuts.add(wal.length());
+            List<Integer> from = !kindChanges.isEmpty() && random.nextBoolean() ? kindChanges : cuts;
+            keep = from.get(random.nextInt(from.size()));
+        } else {
+            keep = durableBytes + random.nextInt(unsynced + 1);
+        }
+        wal.truncate(keep);
         durableBytes = wal.length(); // what survived is on the platter now, synced or not
         open = false;
+    }
+
+    /** The last index written, synced or not. */
+    public long lastIndex() {
+        return lastIndex;
+    }
+
+    /** The hard state as of the last sync: what a crash now could not lose. */
+    public HardState syncedHardState() {
+        return syncedHardState;
+    }
+
+    /** The last log index as of the last sync (entries after it may still be lost). */
+    public long syncedLastIndex() {
+        return syncedLastIndex;
     }
 
     /** Bytes that a crash cannot lose. */

@@ -26,6 +26,8 @@ final class SimNemesis {
     private final FaultSchedule schedule;
     private final RandomGenerator faultRandom;
     private boolean restoringMembers;
+    /** Set by {@link #healAll()}: no fault window starts after it. */
+    private boolean healed;
     private long faultsStarted;
 
     SimNemesis(Simulation sim, SimNetwork network, FaultSchedule schedule, RandomGenerator faultRandom) {
@@ -43,7 +45,7 @@ final class SimNemesis {
     void scheduleFaults() {
         for (FaultSchedule.Window w : schedule.windows()) {
             sim.scheduler().at(w.startMicros(), () -> {
-                if (!sim.workloadDone()) {
+                if (!sim.workloadDone() && !healed) {
                     startFault(w);
                 }
             });
@@ -89,6 +91,34 @@ final class SimNemesis {
         if (fault instanceof Fault.RemoveMember r) {
             return removeMember(r.target());
         }
+        if (fault instanceof Fault.Kill k) {
+            Set<NodeId> targets = targets(k.target());
+            targets.forEach(id -> sim.node(id).crashFor(k.downtimeMicros(), "killed"));
+            return targets.isEmpty() ? null : "kill " + targets + " for " + k.downtimeMicros() + "us";
+        }
+        if (fault instanceof Fault.CrashInSync c) {
+            Set<NodeId> targets = targets(c.target());
+            targets.forEach(id -> sim.node(id).armCrashInSync(c.downtimeMicros(), c.onOverwrite()));
+            return targets.isEmpty() ? null : "crash " + targets + " inside the next fsync"
+                    + (c.onOverwrite() ? " that overwrites entries" : "") + ", down for " + c.downtimeMicros() + "us";
+        }
+        if (fault instanceof Fault.SlowDisk d) {
+            Set<NodeId> targets = targets(d.target());
+            targets.forEach(id -> sim.node(id).setDiskSlowdown(d.factor()));
+            return targets.isEmpty() ? null : "disks of " + targets + " " + d.factor() + "x slower";
+        }
+        if (fault instanceof Fault.CrashAfterAck c) {
+            Set<NodeId> targets = targets(c.target());
+            targets.forEach(id -> sim.node(id).armCrashAfterAck(c.downtimeMicros()));
+            return targets.isEmpty() ? null : "crash " + targets + " right after the next vote or ack, down for "
+                    + c.downtimeMicros() + "us";
+        }
+        if (fault instanceof Fault.TransferLeadership) {
+            return transferLeadership();
+        }
+        if (fault instanceof Fault.MembershipBurst) {
+            return membershipBurst();
+        }
         Fault.ClockSkew skew = (Fault.ClockSkew) fault;
         NodeId target = NodeId.of(1 + faultRandom.nextInt(sim.options().nodes()));
         sim.node(target).setClockRate(skew.rate());
@@ -115,12 +145,29 @@ final class SimNemesis {
             return "resume all";
         }
         if (fault instanceof Fault.Links) {
-            network.setFaults(NetworkFaults.HEALTHY);
+            network.setFaults(sim.config().healthyNetwork());
             return "links healthy";
         }
-        if (fault instanceof Fault.RemoveMember) {
+        if (fault instanceof Fault.RemoveMember || fault instanceof Fault.MembershipBurst) {
             restoreMembers();
             return "adding back as learners, then voters";
+        }
+        if (fault instanceof Fault.Kill) {
+            return "(each killed node restarts after its downtime)";
+        }
+        if (fault instanceof Fault.CrashInSync c && c.onOverwrite()) {
+            return "(stays armed until a sync overwrites entries)";
+        }
+        if (fault instanceof Fault.CrashInSync || fault instanceof Fault.CrashAfterAck) {
+            sim.nodes().forEach(SimNode::disarm);
+            return "disarmed";
+        }
+        if (fault instanceof Fault.SlowDisk) {
+            sim.nodes().forEach(n -> n.setDiskSlowdown(1));
+            return "disks normal";
+        }
+        if (fault instanceof Fault.TransferLeadership) {
+            return null;
         }
         sim.nodes().forEach(n -> n.setClockRate(1.0));
         return "clocks normal";
@@ -128,9 +175,12 @@ final class SimNemesis {
 
     /** Ends every fault: the network heals, paused nodes resume, crashed nodes restart. */
     void healAll() {
+        healed = true;
         network.heal();
-        network.setFaults(NetworkFaults.HEALTHY);
+        network.setFaults(sim.config().healthyNetwork());
         for (SimNode n : sim.nodes()) {
+            n.disarm();
+            n.setDiskSlowdown(1);
             n.setClockRate(1.0);
             n.resume();
             n.restart();
@@ -160,6 +210,55 @@ final class SimNemesis {
         }
         // Null: the leader was busy syncing and will handle the request when it is done.
         return "remove " + victim + " via " + leader.get() + (result[0] == null ? " (queued)" : "");
+    }
+
+    /** Asks the leader to hand over to a random other voter (dissertation §3.10). */
+    private String transferLeadership() {
+        Optional<NodeId> leader = sim.currentLeader();
+        if (leader.isEmpty()) {
+            return null;
+        }
+        Set<NodeId> voters = sim.node(leader.get()).core().membership().voters();
+        if (voters.size() <= 1 || !voters.contains(leader.get())) {
+            return null;
+        }
+        NodeId target = pickOther(voters, leader.get());
+        sim.node(leader.get()).clientRequest(replica -> replica.core().transferLeadership(target));
+        return "transfer " + leader.get() + " -> " + target;
+    }
+
+    /**
+     * Removes two servers at once (the second change is concurrent with the first and must be
+     * refused), and a few ticks later asks to add the first back while its removal may still be
+     * uncommitted.
+     */
+    private String membershipBurst() {
+        Optional<NodeId> leader = sim.currentLeader();
+        if (leader.isEmpty()) {
+            return null;
+        }
+        Set<NodeId> voters = sim.node(leader.get()).core().membership().voters();
+        if (voters.size() <= 2 || !voters.contains(leader.get())) {
+            return null;
+        }
+        NodeId first = pickOther(voters, leader.get());
+        Set<NodeId> rest = new TreeSet<>(voters);
+        rest.remove(first);
+        NodeId second = pickOther(rest, leader.get());
+        List<String> outcomes = new ArrayList<>();
+        sim.node(leader.get()).clientRequest(replica -> {
+            outcomes.add(describe(replica.core().proposeMembership(new MembershipChange.RemoveServer(first))));
+            outcomes.add(describe(replica.core().proposeMembership(new MembershipChange.RemoveServer(second))));
+        });
+        long later = sim.options().tickMicros() * (1 + faultRandom.nextInt(3));
+        sim.scheduler().after(later, () -> sim.currentLeader().ifPresent(l -> sim.node(l).clientRequest(replica ->
+                replica.core().proposeMembership(new MembershipChange.AddLearner(first)))));
+        return "remove " + first + " and " + second + " via " + leader.get()
+                + (outcomes.isEmpty() ? " (queued)" : " " + outcomes) + ", then add " + first + " back";
+    }
+
+    private static String describe(ProposalResult r) {
+        return r instanceof ProposalResult.Accepted ? "accepted" : "refused";
     }
 
     private NodeId pickOther(Set<NodeId> voters, NodeId not) {

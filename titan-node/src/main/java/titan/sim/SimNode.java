@@ -1,11 +1,14 @@
 package titan.sim;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 import titan.node.NodeDriver;
 import titan.node.Replica;
-import titan.node.UnsafeSwitch;
+import titan.node.Transport;
+import titan.raft.UnsafeMode;
 import titan.node.kv.KvConfig;
 import titan.node.kv.KvStateMachine;
 import titan.node.storage.RecoveredState;
@@ -50,6 +53,17 @@ final class SimNode {
     private long elections;
     private long snapshotsInstalled;
     private long membershipChanges;
+    /** Inputs that arrived while paused: stepped in a random order on resume. */
+    private final List<Runnable> pausedInbox = new ArrayList<>();
+    /** Armed protocol-timed crashes (0: not armed): the downtime to use when the moment comes. */
+    private long crashInSyncDowntime;
+    private boolean crashInSyncOnOverwrite;
+    /** Overwrite-armed crashes fire up to this many times (catch-up after a partition overwrites often). */
+    private int crashInSyncShots;
+    private long crashAfterAckDowntime;
+    /** Whether the Ready being synced replaced entries already written (a truncating write). */
+    private boolean syncOverwrites;
+    private int diskSlowdown = 1;
 
     SimNode(NodeId id, Simulation sim, RaftConfig raftConfig, Membership bootstrap, RandomGenerator random) {
         this.id = id;
@@ -57,7 +71,7 @@ final class SimNode {
         this.raftConfig = raftConfig;
         this.bootstrap = bootstrap;
         this.random = random;
-        this.disk = new SimDisk(id.toString(), sim.options().unsafe().contains(UnsafeSwitch.NO_FSYNC));
+        this.disk = new SimDisk(id.toString(), sim.options().unsafe().contains(UnsafeMode.NO_FSYNC));
     }
 
     // ---------------------------------------------------------------- lifecycle
@@ -70,22 +84,33 @@ final class SimNode {
                     + recovered.tornTailBytes() + " bytes");
         }
         PersistentState state = recovered.toPersistentState(bootstrap);
-        sim.monitor().started(id, state);
+        sim.monitor().started(id, state, disk);
         KvStateMachine stateMachine = new KvStateMachine(KvConfig.DEFAULT.withNoDedup(
-                sim.options().unsafe().contains(UnsafeSwitch.NO_DEDUP)));
+                sim.options().unsafe().contains(UnsafeMode.NO_DEDUP)));
         if (state.snapshot().meta().index() > 0) {
             stateMachine.restore(state.snapshot().data());
         }
         core = new RaftCore(raftConfig, state, random);
-        replica = new Replica(core, disk, sim.network().transportFor(id), stateMachine,
-                new Replica.Options(sim.options().snapshotEveryEntries(), sim.options().unsafe()), new MonitorHook());
+        Transport network = sim.network().transportFor(id);
+        Transport checked = m -> {
+            sim.monitor().sending(id, m);
+            network.send(m);
+            maybeCrashAfterAck(m);
+        };
+        replica = new Replica(core, disk, checked, stateMachine,
+                new Replica.Options(sim.config().snapshotEveryEntries(), sim.options().unsafe()), new MonitorHook());
         int startedEpoch = ++epoch;
-        driver = new NodeDriver(replica, durable -> sim.scheduler().after(sim.options().fsyncMicros(), () -> {
-            if (startedEpoch == epoch) { // else the node crashed during the sync: nothing became durable
-                disk.sync();
-                durable.run();
-            }
-        }), this::observe);
+        long baseFsyncMicros = sim.config().fsyncMicros(id.value());
+        driver = new NodeDriver(replica, durable -> {
+            long fsyncMicros = baseFsyncMicros * diskSlowdown;
+            sim.scheduler().after(fsyncMicros, () -> {
+                if (startedEpoch == epoch) { // else the node crashed during the sync: nothing became durable
+                    disk.sync();
+                    durable.run();
+                }
+            });
+            maybeCrashInSync(fsyncMicros);
+        }, this::observe);
         this.state = State.UP;
         lastRole = Role.FOLLOWER;
         lastTerm = core.term();
@@ -94,13 +119,21 @@ final class SimNode {
 
     /** Power loss: the process dies and unsynced writes may be lost or torn. */
     void crash() {
+        crash(random.nextBoolean());
+    }
+
+    /** Power loss; with {@code atRecordBoundary} the unsynced tail is cut between two records. */
+    void crash(boolean atRecordBoundary) {
         if (state == State.DOWN) {
             return;
         }
         state = State.DOWN;
         epoch++;
         crashes++;
-        disk.crash(random);
+        // Half the crashes (and every crash timed into a sync) cut the unsynced tail between
+        // records, so whole records are lost and none is torn: the cut a write-order bug needs.
+        disk.crash(random, atRecordBoundary);
+        pausedInbox.clear();
         core = null;
         replica = null;
         driver = null;
@@ -129,8 +162,92 @@ final class SimNode {
             return;
         }
         state = State.UP;
-        sim.trace().event(sim.now(), id, "resume", () -> "resumed");
+        sim.trace().event(sim.now(), id, "resume", () -> "resumed, " + pausedInbox.size() + " inputs in a random order");
         driver.release();
+        // The inputs that queued while the process was stopped are taken in a random order, as
+        // sockets drained by several threads would deliver them.
+        List<Runnable> queued = new ArrayList<>(pausedInbox);
+        pausedInbox.clear();
+        for (int i = queued.size() - 1; i > 0; i--) {
+            int j = random.nextInt(i + 1);
+            Runnable t = queued.get(i);
+            queued.set(i, queued.get(j));
+            queued.set(j, t);
+        }
+        for (Runnable work : queued) {
+            if (state != State.UP) {
+                return;
+            }
+            input(work);
+        }
+    }
+
+    // ---------------------------------------------------------------- faults timed to the protocol
+
+    /** Crashes this node inside its next fsync window, then restarts it after {@code downtimeMicros}. */
+    void armCrashInSync(long downtimeMicros, boolean onOverwrite) {
+        crashInSyncDowntime = Math.max(1, downtimeMicros);
+        crashInSyncOnOverwrite = onOverwrite;
+        crashInSyncShots = onOverwrite ? 3 : 1;
+    }
+
+    /** A slow-disk fault: every sync takes {@code factor} times as long until set back to 1. */
+    void setDiskSlowdown(int factor) {
+        diskSlowdown = Math.max(1, factor);
+    }
+
+    /** Crashes this node right after it next grants a vote or acknowledges an append. */
+    void armCrashAfterAck(long downtimeMicros) {
+        crashAfterAckDowntime = Math.max(1, downtimeMicros);
+    }
+
+    void disarm() {
+        crashInSyncDowntime = 0;
+        crashAfterAckDowntime = 0;
+    }
+
+    /** Kills the node now and restarts it after {@code downtimeMicros} unless something else restarted it. */
+    void crashFor(long downtimeMicros, String why) {
+        crashFor(downtimeMicros, why, random.nextBoolean());
+    }
+
+    private void crashFor(long downtimeMicros, String why, boolean atRecordBoundary) {
+        if (state == State.DOWN) {
+            return;
+        }
+        crash(atRecordBoundary);
+        long crashNumber = crashes;
+        sim.trace().event(sim.now(), id, "crash", () -> why + "; down for " + downtimeMicros + "us");
+        sim.scheduler().after(downtimeMicros, () -> {
+            if (crashes == crashNumber && state == State.DOWN) {
+                restart();
+            }
+        });
+    }
+
+    private void maybeCrashInSync(long fsyncMicros) {
+        if (crashInSyncDowntime == 0 || (crashInSyncOnOverwrite && !syncOverwrites)) {
+            return;
+        }
+        long downtime = crashInSyncDowntime;
+        if (--crashInSyncShots <= 0) {
+            crashInSyncDowntime = 0;
+        }
+        long at = fsyncMicros <= 1 ? 0 : random.nextLong(fsyncMicros); // strictly before the sync completes
+        sim.scheduler().after(at, () -> crashFor(downtime, "crash inside the fsync window", true));
+    }
+
+    private void maybeCrashAfterAck(titan.raft.Message m) {
+        if (crashAfterAckDowntime == 0) {
+            return;
+        }
+        boolean ack = (m instanceof titan.raft.Message.VoteResponse v && v.granted() && !v.preVote())
+                || (m instanceof titan.raft.Message.AppendResponse a && a.success());
+        if (ack) {
+            long downtime = crashAfterAckDowntime;
+            crashAfterAckDowntime = 0;
+            sim.scheduler().after(0, () -> crashFor(downtime, "crash right after sending " + m.getClass().getSimpleName()));
+        }
     }
 
     void setClockRate(double rate) {
@@ -148,14 +265,18 @@ final class SimNode {
     }
 
     void receive(Message m) {
-        if (state != State.DOWN) {
+        if (state == State.PAUSED) {
+            pausedInbox.add(() -> core.step(m));
+        } else if (state == State.UP) {
             input(() -> core.step(m));
         }
     }
 
     /** A client request arriving at this node; lost if the node is down. */
     void clientRequest(Consumer<Replica> request) {
-        if (state != State.DOWN) {
+        if (state == State.PAUSED) {
+            pausedInbox.add(() -> request.accept(replica));
+        } else if (state == State.UP) {
             input(() -> request.accept(replica));
         }
     }
@@ -222,6 +343,11 @@ final class SimNode {
             if (ready.snapshotToInstall() != null) {
                 sim.monitor().installedSnapshot(node, ready.snapshotToInstall());
             }
+            if (core.role() == Role.LEADER) {
+                sim.monitor().leaderAppending(node, core, ready.entriesToPersist());
+            }
+            syncOverwrites = !ready.entriesToPersist().isEmpty()
+                    && ready.entriesToPersist().get(0).index() <= disk.lastIndex();
             sim.monitor().persisting(node, ready.entriesToPersist());
         }
 

@@ -13,10 +13,11 @@ import java.util.stream.Collectors;
  * @param committedIndex the highest index committed anywhere
  * @param coverage       the faults and recovery paths the run exercised
  * @param trace          the trace lines, when the run was traced
+ * @param config         the run's configuration (drawn from the seed under swarm testing)
  */
 public record SimResult(SimOptions options, FaultSchedule schedule, List<HistoryEvent> history, String violationKind,
                         String violation, long endMicros, long events, long messages, long checks,
-                        long committedIndex, Coverage coverage, List<Trace.Line> trace) {
+                        long committedIndex, Coverage coverage, List<Trace.Line> trace, SimConfig config) {
     public boolean ok() {
         return violationKind == null;
     }

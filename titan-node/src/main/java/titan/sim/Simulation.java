@@ -15,7 +15,7 @@ import java.util.random.RandomGenerator;
 
 import titan.node.ClientOutcome;
 import titan.node.Replica;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.node.kv.KvCommand;
 import titan.node.kv.KvCommandCodec;
 import titan.node.kv.KvConfig;
@@ -40,6 +40,7 @@ import titan.raft.Role;
  */
 public final class Simulation {
     private final SimOptions options;
+    private final SimConfig config;
     private final FaultSchedule schedule;
     private final SimScheduler scheduler = new SimScheduler();
     private final SafetyMonitor monitor = new SafetyMonitor();
@@ -53,9 +54,11 @@ public final class Simulation {
     private int scriptedProcesses;
     private long values;
     private long clientIds;
+    private final java.util.Map<String, Integer> writesInFlight = new java.util.HashMap<>();
 
     private Simulation(SimOptions options, FaultSchedule schedule) {
         this.options = options;
+        this.config = SimConfig.of(options);
         SplittableRandom root = new SplittableRandom(options.seed());
         this.trace = options.trace() ? Trace.on(options.traceMessages()) : Trace.OFF;
         if (options.trace()) {
@@ -69,23 +72,26 @@ public final class Simulation {
             });
         }
         this.network = new SimNetwork(scheduler, root.split(), options.nodes(), trace);
+        network.setFaults(config.healthyNetwork());
         RandomGenerator faultRandom = root.split();
         RandomGenerator scheduleRandom = root.split();
         this.schedule = schedule != null ? schedule
-                : FaultSchedule.random(scheduleRandom, options.faultKinds(), options.electionMicros(),
-                        horizonMicros(options));
+                : FaultSchedule.random(scheduleRandom, options.faultKinds(), electionMicros(),
+                        horizonMicros());
         this.nemesis = new SimNemesis(this, network, this.schedule, faultRandom);
         Membership membership = Membership.ofVoters(options.nodes());
         for (int i = 1; i <= options.nodes(); i++) {
             NodeId id = NodeId.of(i);
-            RaftConfig config = RaftConfig.defaults(id)
-                    .withTicks(options.electionTicks(), options.heartbeatTicks())
-                    .withFlowControl(options.appendBytesMax(), 32, 1 << 20)
+            RaftConfig raftConfig = RaftConfig.defaults(id)
+                    .withTicks(config.electionTicks(), config.heartbeatTicks())
+                    .withPreVote(config.preVote())
+                    .withCheckQuorum(config.checkQuorum())
+                    .withFlowControl(config.appendBytesMax(), config.inflightAppendsMax(), 1 << 20)
                     .withSnapshotChunkBytes(4096)
-                    .withUnsafe(UnsafeSwitch.raftModes(options.unsafe()));
-            nodes.add(new SimNode(id, this, config, membership, root.split()));
+                    .withUnsafe(options.unsafe());
+            nodes.add(new SimNode(id, this, raftConfig, membership, root.split()));
         }
-        for (int w = 0; w < options.clients(); w++) {
+        for (int w = 0; w < config.clients(); w++) {
             clients.add(new SimClient(w, this, root.split()));
         }
         network.onDeliver(m -> {
@@ -100,8 +106,13 @@ public final class Simulation {
     }
 
     /** A generous bound on how long the workload may run, for generating the fault schedule. */
-    private static long horizonMicros(SimOptions o) {
-        return Math.max(o.electionMicros() * 20, (long) o.ops() * 3_000 / Math.max(1, o.clients()) + 2_000_000);
+    private long horizonMicros() {
+        return Math.max(electionMicros() * 20, (long) options.ops() * 3_000 / Math.max(1, config.clients()) + 2_000_000);
+    }
+
+    /** The minimum election timeout of this run, in simulated microseconds. */
+    long electionMicros() {
+        return config.electionMicros(options.tickMicros());
     }
 
     public static Simulation of(SimOptions options) {
@@ -119,9 +130,9 @@ public final class Simulation {
     }
 
     /** A scenario cluster with some unsafe switches on. */
-    public static Simulation scenario(long seed, int voters, Set<UnsafeSwitch> unsafe) {
+    public static Simulation scenario(long seed, int voters, Set<UnsafeMode> unsafe) {
         return new Simulation(SimOptions.defaults(seed).withNodes(voters).withOps(0).withFaults(Set.of())
-                .withUnsafe(unsafe), FaultSchedule.NONE);
+                .withUnsafe(unsafe).withSwarm(false), FaultSchedule.NONE);
     }
 
     // ---------------------------------------------------------------- the randomized run
@@ -133,17 +144,17 @@ public final class Simulation {
         try {
             nemesis.scheduleFaults();
             clients.forEach(c -> scheduler.after(0, c::next));
-            long workloadEnd = runWhile(() -> !workloadDone(), horizonMicros(options) * 4);
+            long workloadEnd = runWhileProgressing(() -> !workloadDone(), horizonMicros() * 4, () -> history.size());
             if (!workloadDone()) {
                 throw new LivenessFailure("the workload did not finish by " + millis(workloadEnd));
             }
             healAll();
-            runTicks(options.electionTicks() * 3);
+            runTicks(config.electionTicks() * 3);
             clients.forEach(SimClient::startFinalReads);
-            long readsDeadline = scheduler.nowMicros() + options.electionMicros() * 100;
-            runWhile(() -> !clients.stream().allMatch(SimClient::idle), readsDeadline);
+            long readsDeadline = scheduler.nowMicros() + electionMicros() * 100;
+            runWhileProgressing(() -> !clients.stream().allMatch(SimClient::idle), readsDeadline, this::appliedSum);
             if (!clients.stream().allMatch(SimClient::idle)) {
-                throw new LivenessFailure("final reads did not complete within " + millis(options.electionMicros()
+                throw new LivenessFailure("final reads did not complete within " + millis(electionMicros()
                         * 100) + " after healing");
             }
             awaitConvergence();
@@ -168,7 +179,7 @@ public final class Simulation {
                 scheduler.executed(), network.sent(), monitor.checks(), monitor.committedMax(),
                 new Coverage(nemesis.faultsStarted(), count(SimNode::crashes), count(SimNode::tornTails),
                         count(SimNode::elections), count(SimNode::snapshotsInstalled),
-                        count(SimNode::membershipChanges)), trace.lines());
+                        count(SimNode::membershipChanges)), trace.lines(), config);
     }
 
     private long count(java.util.function.ToLongFunction<SimNode> counter) {
@@ -180,6 +191,37 @@ public final class Simulation {
     }
 
     /** Runs events while {@code condition} holds, up to {@code deadlineMicros}; returns the time reached. */
+    /**
+     * {@link #runWhile}, but a deadline reached while {@code progress} still grows is extended by
+     * the same span again (up to 20 spans): a slow configuration (one entry per append, a slow disk,
+     * a backlog of retried proposals) is not a liveness failure as long as it moves.
+     */
+    private long runWhileProgressing(java.util.function.BooleanSupplier condition, long deadlineMicros,
+                                     java.util.function.LongSupplier progress) {
+        long span = Math.max(1, deadlineMicros - scheduler.nowMicros());
+        long deadline = deadlineMicros;
+        for (int spans = 0; spans < 20; spans++) {
+            long before = progress.getAsLong();
+            runWhile(condition, deadline);
+            if (!condition.getAsBoolean() || progress.getAsLong() == before) {
+                break;
+            }
+            deadline += span;
+        }
+        return scheduler.nowMicros();
+    }
+
+    /** The applied indexes of running nodes, summed: grows while the cluster makes progress. */
+    private long appliedSum() {
+        long sum = 0;
+        for (SimNode n : nodes) {
+            if (n.isUp()) {
+                sum += n.replica().stateMachine().appliedIndex();
+            }
+        }
+        return sum;
+    }
+
     private long runWhile(java.util.function.BooleanSupplier condition, long deadlineMicros) {
         while (condition.getAsBoolean() && scheduler.nowMicros() < deadlineMicros) {
             if (!scheduler.runNext()) {
@@ -191,8 +233,8 @@ public final class Simulation {
 
     /** After healing: every node up must apply everything committed, and the replicas must agree. */
     private void awaitConvergence() {
-        long deadline = scheduler.nowMicros() + options.electionMicros() * 50;
-        runWhile(() -> !converged(), deadline);
+        long deadline = scheduler.nowMicros() + electionMicros() * 50;
+        runWhileProgressing(() -> !converged(), deadline, this::appliedSum);
         if (!converged()) {
             StringBuilder state = new StringBuilder();
             for (SimNode n : nodes) {
@@ -200,7 +242,7 @@ public final class Simulation {
                         .append(" applied=").append(n.replica().stateMachine().appliedIndex()).append(" commit=")
                         .append(n.core().commitIndex());
             }
-            throw new LivenessFailure("replicas did not converge within " + millis(options.electionMicros() * 50)
+            throw new LivenessFailure("replicas did not converge within " + millis(electionMicros() * 50)
                     + " after healing:" + state);
         }
         SimNode first = nodes.get(0);
@@ -246,10 +288,10 @@ public final class Simulation {
     // ---------------------------------------------------------------- scenario API
 
     public NodeId runUntilLeader() {
-        long deadline = scheduler.nowMicros() + options.electionMicros() * 100;
+        long deadline = scheduler.nowMicros() + electionMicros() * 100;
         runWhile(() -> currentLeader().isEmpty(), deadline);
         return currentLeader().orElseThrow(() -> new LivenessFailure("no leader within "
-                + millis(options.electionMicros() * 100)));
+                + millis(electionMicros() * 100)));
     }
 
     public void runTicks(int ticks) {
@@ -303,7 +345,7 @@ public final class Simulation {
         ClientOutcome[] answer = new ClientOutcome[1];
         toNode(node, replica -> request.apply(replica).accept(outcome -> toClient(() -> answer[0] = outcome)),
                 () -> answer[0] = new ClientOutcome.Unreachable("connection refused"));
-        runWhile(() -> answer[0] == null, scheduler.nowMicros() + options.electionMicros() * 5);
+        runWhile(() -> answer[0] == null, scheduler.nowMicros() + electionMicros() * 5);
         ClientOutcome outcome = answer[0];
         String type;
         Object completed = value;
@@ -369,6 +411,29 @@ public final class Simulation {
 
     SimOptions options() {
         return options;
+    }
+
+    /** This run's configuration (drawn from the seed under swarm testing). */
+    public SimConfig config() {
+        return config;
+    }
+
+    /**
+     * A client may start a write on {@code key} only while fewer than
+     * {@link SimConfig#writersPerKeyMax()} writes on it are in flight; each success must be paired
+     * with {@link #endWrite}.
+     */
+    boolean tryStartWrite(String key) {
+        int n = writesInFlight.getOrDefault(key, 0);
+        if (n >= config.writersPerKeyMax()) {
+            return false;
+        }
+        writesInFlight.put(key, n + 1);
+        return true;
+    }
+
+    void endWrite(String key) {
+        writesInFlight.merge(key, -1, Integer::sum);
     }
 
     SimScheduler scheduler() {

@@ -21,6 +21,7 @@ import titan.raft.PersistentState;
 import titan.raft.RaftConfig;
 import titan.raft.RaftCore;
 import titan.raft.Ready;
+import titan.raft.UnsafeMode;
 import titan.sim.SimDisk;
 
 /**
@@ -51,12 +52,12 @@ class PersistOrderTest {
     @Test
     void theOldOrderAppliesTheStaleEntryAtSomeCrashPoint() {
         // The same story with the fix reverted must go wrong, or the test above proves nothing.
-        List<Entry> applied = appliedAfterEveryCut(Set.of(UnsafeSwitch.HARD_STATE_FIRST));
+        List<Entry> applied = appliedAfterEveryCut(Set.of(UnsafeMode.HARD_STATE_FIRST));
         assertThat(applied).anyMatch(e -> e.index() == 2 && e.term() == 1);
     }
 
     /** Every entry that a restarted n2 applies, over all crash points of the one sync. */
-    private static List<Entry> appliedAfterEveryCut(Set<UnsafeSwitch> unsafe) {
+    private static List<Entry> appliedAfterEveryCut(Set<UnsafeMode> unsafe) {
         List<Entry> applied = new ArrayList<>();
         int unsyncedBytes = storyUpToTheSync(new SimDisk("n2"), unsafe);
         for (int cut = 0; cut <= unsyncedBytes; cut++) {
@@ -74,7 +75,7 @@ class PersistOrderTest {
      * Brings {@code disk} to the moment of the sync: durable {@code [1@1, 2@1]} with commit 1, then
      * n2's Ready for the term-2 append written but not synced. Returns the unsynced byte count.
      */
-    private static int storyUpToTheSync(SimDisk disk, Set<UnsafeSwitch> unsafe) {
+    private static int storyUpToTheSync(SimDisk disk, Set<UnsafeMode> unsafe) {
         disk.recover();
         disk.append(List.of(Entry.command(1, 1, new byte[] {1}), Entry.command(1, 2, new byte[] {2})));
         disk.saveHardState(new HardState(1, N1, 1));

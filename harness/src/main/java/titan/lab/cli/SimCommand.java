@@ -28,7 +28,7 @@ import titan.lab.sim.Shrinker;
 import titan.lab.sim.SimSwarm;
 import titan.lab.sim.TestJson;
 import titan.lab.store.RunStore;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.sim.FaultSchedule;
 import titan.sim.SimOptions;
 
@@ -39,7 +39,7 @@ import titan.sim.SimOptions;
  * history is linearizable, 1 otherwise, 2 when some histories could not be decided (and nothing
  * failed), 254 for bad arguments.
  */
-@Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false,
+@Command(name = "sim", mixinStandardHelpOptions = true, sortOptions = false, subcommands = MutantsCommand.class,
         description = {"Runs seeds of the deterministic simulator: a whole Titan cluster in one thread per seed, "
                 + "under randomized partitions, crashes, pauses, lossy links and clock skew.",
                 "Failing seeds are shrunk and written to results/runs/sim/<timestamp>/seed-N/."})
@@ -71,7 +71,7 @@ public final class SimCommand implements Callable<Integer> {
 
     @Option(names = "--unsafe", paramLabel = "MODES", defaultValue = "",
             description = "Unsafe modes to switch on, to prove the checks fail: stale-reads, ack-before-commit, "
-                    + "no-dedup, no-fsync, vote-without-log-check, commit-previous-term.")
+                    + "see UnsafeMode (e.g. commit-previous-term, hard-state-first).")
     String unsafe;
 
     @Option(names = "--threads", paramLabel = "N", description = "Worker threads (default: the number of cores).")
@@ -124,7 +124,7 @@ public final class SimCommand implements Callable<Integer> {
         o.printf("titan-lab sim: %d seeds from %d; %d nodes, %d clients, %d ops, %d keys; faults: %s%s; "
                         + "histories: %s; %d threads%n", seeds, seedStart, nodes, clients, ops, keys,
                 describe(template.faultKinds()), template.unsafe().isEmpty() ? ""
-                        : "; UNSAFE: " + template.unsafe().stream().map(UnsafeSwitch::flag).sorted()
+                        : "; UNSAFE: " + template.unsafe().stream().map(UnsafeMode::flag).sorted()
                         .collect(Collectors.joining(",")), noCheck ? "not checked" : "checked (kv model)", threadCount);
         o.flush();
 
@@ -193,7 +193,7 @@ public final class SimCommand implements Callable<Integer> {
         o.printf("titan-lab sim --replay %s: seed %d; %d nodes, %d clients, %d ops, %d keys, %d fault windows%s%n",
                 replayFile, options.seed(), options.nodes(), options.clients(), options.ops(), options.keys(),
                 spec.schedule().windows().size(), options.unsafe().isEmpty() ? "" : "; UNSAFE: "
-                        + options.unsafe().stream().map(UnsafeSwitch::flag).sorted().collect(Collectors.joining(",")));
+                        + options.unsafe().stream().map(UnsafeMode::flag).sorted().collect(Collectors.joining(",")));
         SeedRunner runner = new SeedRunner(!noCheck, checkTimeout);
         SeedOutcome outcome = runner.run(options, spec.schedule());
         if (!outcome.failed()) {
@@ -222,7 +222,7 @@ public final class SimCommand implements Callable<Integer> {
         }
         try {
             Set<FaultSchedule.Kind> kinds = FaultSchedule.Kind.parseList(faults);
-            Set<UnsafeSwitch> modes = UnsafeSwitch.parseList(unsafe);
+            Set<UnsafeMode> modes = UnsafeMode.parseList(unsafe);
             return SimOptions.defaults(seedStart).withNodes(nodes).withClients(clients).withOps(ops).withKeys(keys)
                     .withFaults(kinds).withUnsafe(modes);
         } catch (IllegalArgumentException e) {
@@ -268,7 +268,7 @@ public final class SimCommand implements Callable<Integer> {
         json.put("ops", ops);
         json.put("keys", keys);
         json.put("faults", TestJson.kinds(template.faultKinds()));
-        json.put("unsafe", template.unsafe().stream().map(UnsafeSwitch::flag).sorted().toList());
+        json.put("unsafe", template.unsafe().stream().map(UnsafeMode::flag).sorted().toList());
         json.put("historiesChecked", !noCheck);
         json.put("threads", threadCount);
         json.put("cores", Runtime.getRuntime().availableProcessors());
@@ -328,6 +328,7 @@ public final class SimCommand implements Callable<Integer> {
             written.story().forEach(o::println);
             o.printf("replay the shrunk run:   %s%n", written.replay());
             o.printf("replay the original run: %s%n", replay(failing.seed()));
+            o.printf("config: %s%n", failing.result().config().describe());
             o.printf("written to %s%n", written.folder());
         }
         return all;

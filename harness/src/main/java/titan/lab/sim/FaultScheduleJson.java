@@ -42,6 +42,14 @@ public final class FaultScheduleJson {
                 json.put("jitterMeanMicros", n.jitterMeanMicros());
             } else if (w.fault() instanceof Fault.ClockSkew skew) {
                 json.put("rate", skew.rate());
+            } else if (w.fault() instanceof Fault.Kill k) {
+                json.put("downtimeMicros", k.downtimeMicros());
+            } else if (w.fault() instanceof Fault.CrashInSync c) {
+                json.put("downtimeMicros", c.downtimeMicros());
+            } else if (w.fault() instanceof Fault.CrashAfterAck c) {
+                json.put("downtimeMicros", c.downtimeMicros());
+            } else if (w.fault() instanceof Fault.SlowDisk d) {
+                json.put("factor", d.factor());
             }
             windows.add(json);
         }
@@ -87,11 +95,31 @@ public final class FaultScheduleJson {
                 return f;
             }
         }
+        if (text.equals("transfer-leadership")) {
+            return new Fault.TransferLeadership();
+        }
+        if (text.equals("membership-burst")) {
+            return new Fault.MembershipBurst();
+        }
         for (Fault.Target target : Fault.Target.values()) {
             for (Fault f : List.of(new Fault.Crash(target), new Fault.Pause(target), new Fault.RemoveMember(target))) {
                 if (f.name().equals(text)) {
                     return f;
                 }
+            }
+            if (text.equals(new Fault.SlowDisk(target, 1).name())) {
+                return new Fault.SlowDisk(target, (int) longField(w, "factor", where));
+            }
+            for (boolean overwrite : new boolean[] {false, true}) {
+                if (text.equals(new Fault.CrashInSync(target, 0, overwrite).name())) {
+                    return new Fault.CrashInSync(target, longField(w, "downtimeMicros", where), overwrite);
+                }
+            }
+            if (text.equals(new Fault.Kill(target, 0).name())) {
+                return new Fault.Kill(target, longField(w, "downtimeMicros", where));
+            }
+            if (text.equals(new Fault.CrashAfterAck(target, 0).name())) {
+                return new Fault.CrashAfterAck(target, longField(w, "downtimeMicros", where));
             }
         }
         throw new IllegalArgumentException(where + ": unknown fault \"" + text + "\"");

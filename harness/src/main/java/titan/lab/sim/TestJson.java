@@ -16,7 +16,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.sim.FaultSchedule;
 import titan.sim.SimOptions;
 
@@ -44,7 +44,8 @@ public final class TestJson {
         run.put("ops", options.ops());
         run.put("keys", options.keys());
         run.put("faults", kinds(options.faultKinds()));
-        run.put("unsafe", options.unsafe().stream().map(UnsafeSwitch::flag).sorted().toList());
+        run.put("unsafe", options.unsafe().stream().map(UnsafeMode::flag).sorted().toList());
+        run.put("config", titan.sim.SimConfig.of(options).toMap()); // drawn from the seed (swarm testing)
         run.put("schedule", FaultScheduleJson.write(schedule));
         return run;
     }
@@ -92,9 +93,9 @@ public final class TestJson {
         }
     }
 
-    private static Set<UnsafeSwitch> unsafe(List<String> flags) {
-        Set<UnsafeSwitch> set = EnumSet.noneOf(UnsafeSwitch.class);
-        flags.forEach(f -> set.add(UnsafeSwitch.fromFlag(f)));
+    private static Set<UnsafeMode> unsafe(List<String> flags) {
+        Set<UnsafeMode> set = EnumSet.noneOf(UnsafeMode.class);
+        flags.forEach(f -> set.add(UnsafeMode.fromFlag(f)));
         return set;
     }
 

@@ -16,7 +16,7 @@ import titan.checker.history.History;
 import titan.checker.history.Process;
 import titan.nemesis.FaultKind;
 import titan.nemesis.NemesisSchedule;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.sim.FaultSchedule;
 import titan.sim.HistoryEvent;
 import titan.sim.SimOptions;
@@ -41,8 +41,8 @@ final class SimRuntimeTest {
         long startNanos = System.nanoTime();
         int ops = config.rate() > 0
                 ? (int) Math.min(1_000_000, Math.max(1, config.rate() * config.timeLimit().toMillis() / 1000)) : 500;
-        Set<UnsafeSwitch> unsafe = EnumSet.noneOf(UnsafeSwitch.class);
-        config.unsafe().forEach(u -> unsafe.add(UnsafeSwitch.fromFlag(u)));
+        Set<UnsafeMode> unsafe = EnumSet.noneOf(UnsafeMode.class);
+        config.unsafe().forEach(u -> unsafe.add(UnsafeMode.fromFlag(u)));
         SimOptions options = SimOptions.defaults(config.seed()).withNodes(config.nodes())
                 .withClients(Math.min(config.concurrency(), 50)).withOps(ops).withKeys(config.keys())
                 .withFaults(simKinds(config.nemesis())).withUnsafe(unsafe);

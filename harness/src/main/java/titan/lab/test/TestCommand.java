@@ -17,7 +17,7 @@ import titan.lab.workload.Clients;
 import titan.lab.workload.Workload;
 import titan.nemesis.FaultKind;
 import titan.nemesis.NemesisSchedule;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 
 /** {@code titan-lab test}: one Jepsen-style test against a real cluster. */
 @Command(name = "test", mixinStandardHelpOptions = true,
@@ -136,7 +136,7 @@ public final class TestCommand implements Callable<Integer> {
             SimRuntimeTest.simKinds(List.of(nemesis.split(","))); // refuses kinds the simulator lacks
             kinds.removeAll(java.util.EnumSet.of(FaultKind.THROTTLE, FaultKind.WAL)); // what "all" means there
         }
-        List<String> switches = UnsafeSwitch.parseList(unsafe).stream().map(UnsafeSwitch::flag).toList();
+        List<String> switches = UnsafeMode.parseList(unsafe).stream().map(UnsafeMode::flag).toList();
         List<String> kindFlags = kinds.stream().map(FaultKind::flag).toList();
         String testName = name != null ? name : workload + "-" + (kindFlags.isEmpty() ? "none" : String.join("-", kindFlags))
                 + (switches.isEmpty() ? "" : "-unsafe-" + String.join("-", switches));

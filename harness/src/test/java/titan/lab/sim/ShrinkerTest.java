@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Set;
 
 import org.junit.jupiter.api.Test;
-import titan.node.UnsafeSwitch;
 import titan.nemesis.Fault;
+import titan.raft.UnsafeMode;
 import titan.sim.FaultSchedule;
 import titan.nemesis.NetworkFaults;
 import titan.sim.SimOptions;
@@ -24,7 +24,7 @@ class ShrinkerTest {
     void aNoDedupFailureShrinksToAFewOperations() {
         SeedOutcome failing = null;
         for (long seed = 1; seed <= 40 && failing == null; seed++) {
-            SeedOutcome outcome = runner.run(SimOptions.defaults(seed).withUnsafe(Set.of(UnsafeSwitch.NO_DEDUP)));
+            SeedOutcome outcome = runner.run(SimOptions.defaults(seed).withUnsafe(Set.of(UnsafeMode.NO_DEDUP)));
             if (outcome.failed()) {
                 failing = outcome;
             }

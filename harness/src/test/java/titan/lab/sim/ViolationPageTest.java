@@ -29,7 +29,7 @@ class ViolationPageTest {
                 new Trace.Line(3_000, NodeId.of(2), "role", "CANDIDATE -> LEADER at term 2 <b>"));
         SimResult result = new SimResult(SimOptions.defaults(7), schedule, List.of(), "leader-completeness",
                 "leader-completeness: n2 became leader in term 2 without entry 4 <script>", 3_000, 10, 5, 5, 4,
-                Coverage.NONE, trace);
+                Coverage.NONE, trace, titan.sim.SimConfig.of(SimOptions.defaults(7)));
         SeedOutcome outcome = new SeedOutcome(7, SeedOutcome.Status.VIOLATION, result, null, result.violation());
 
         List<String> story = Story.of(outcome, null);

@@ -7,7 +7,7 @@ import java.util.Set;
 import java.util.SortedMap;
 import java.util.TreeMap;
 
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.raft.NodeId;
 
 /**
@@ -21,7 +21,7 @@ import titan.raft.NodeId;
  */
 public record NodeConfig(NodeId id, String clusterId, Path dataDir, SortedMap<NodeId, InetSocketAddress> peers,
                          InetSocketAddress listenPeer, String bindHost, int httpPort, int tcpPort, Integer adminPort,
-                         Set<UnsafeSwitch> unsafe, int tickMillis, int electionTicks, int heartbeatTicks,
+                         Set<UnsafeMode> unsafe, int tickMillis, int electionTicks, int heartbeatTicks,
                          long snapshotEveryEntries, boolean exitOnStdinEof) {
     public NodeConfig {
         peers = new TreeMap<>(peers);

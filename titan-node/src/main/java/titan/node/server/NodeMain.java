@@ -16,7 +16,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.node.storage.CorruptLogException;
 import titan.node.storage.StorageException;
 import titan.raft.NodeId;
@@ -189,7 +189,7 @@ public final class NodeMain implements Callable<Integer> {
                 throw new IllegalArgumentException("--peers names " + peer + " twice");
             }
         }
-        Set<UnsafeSwitch> switches = UnsafeSwitch.parseList(unsafe);
+        Set<UnsafeMode> switches = UnsafeMode.parseList(unsafe);
         for (int port : new int[] {httpPort, tcpPort, adminPort == null ? 0 : adminPort}) {
             if (port < 0 || port > 65535) {
                 throw new IllegalArgumentException("port out of range: " + port);

@@ -12,7 +12,7 @@ import org.slf4j.LoggerFactory;
 
 import titan.node.Replica;
 import titan.node.Transport;
-import titan.node.UnsafeSwitch;
+import titan.raft.UnsafeMode;
 import titan.node.kv.KvConfig;
 import titan.node.kv.KvStateMachine;
 import titan.node.storage.FileLogStore;
@@ -60,7 +60,7 @@ public final class TitanNode implements AutoCloseable {
      */
     public static TitanNode start(NodeConfig config, PeerNetwork.Factory peerFactory, ClientApis.Factory apiFactory,
                                   Consumer<Throwable> fatal) throws IOException {
-        for (UnsafeSwitch s : config.unsafe()) {
+        for (UnsafeMode s : config.unsafe()) {
             log.warn("UNSAFE MODE ON: {} — this node deliberately breaks a guarantee; never use it for data",
                     s.flag());
         }
@@ -73,10 +73,10 @@ public final class TitanNode implements AutoCloseable {
         PersistentState state = recovered.toPersistentState(Membership.ofVoters(config.peers().keySet()));
         RaftConfig raftConfig = RaftConfig.defaults(config.id())
                 .withTicks(config.electionTicks(), config.heartbeatTicks())
-                .withUnsafe(UnsafeSwitch.raftModes(config.unsafe()));
+                .withUnsafe(config.unsafe());
         RaftCore core = new RaftCore(raftConfig, state, new SplittableRandom(System.nanoTime()));
         KvStateMachine stateMachine = new KvStateMachine(KvConfig.DEFAULT.withNoDedup(
-                config.unsafe().contains(UnsafeSwitch.NO_DEDUP)));
+                config.unsafe().contains(UnsafeMode.NO_DEDUP)));
         if (state.snapshot().meta().index() > 0) {
             stateMachine.restore(state.snapshot().data());
         }
