@@ -3,7 +3,7 @@ package titan.raft;
 /**
  * Fail-fast checks of conditions that can only be false because of a bug. They throw
  * {@link IllegalStateException}, are never caught, and run everywhere: in tests, in the simulator
- * and in production (STYLE.md §6).
+ * and in production (docs/architecture.md).
  */
 public final class Invariants {
     private Invariants() {}

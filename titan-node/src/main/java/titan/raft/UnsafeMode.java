@@ -6,7 +6,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * Titan's named unsafe modes (DESIGN.md, "Unsafe switches"): deliberately broken behaviours, off by
+ * Titan's named unsafe modes (docs/architecture.md, "Unsafe switches"): deliberately broken behaviours, off by
  * default, one enum for the Raft core and the node around it. Each breaks a guarantee on purpose so
  * that the lab can prove it notices (the mutant catalogue of {@code titan-lab sim mutants}); a
  * node logs loudly when one is on. The core reads the {@link Layer#RAFT} ones from

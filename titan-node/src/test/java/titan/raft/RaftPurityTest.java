@@ -13,7 +13,7 @@ import org.junit.jupiter.api.Test;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /**
- * The Raft core must stay a pure, deterministic state machine (DESIGN.md, STYLE.md §1): no
+ * The Raft core must stay a pure, deterministic state machine (docs/architecture.md): no
  * threads, sockets, files, clock reads or global randomness in {@code titan.raft}. This test reads
  * the package's sources and fails the build on any banned import or call.
  */

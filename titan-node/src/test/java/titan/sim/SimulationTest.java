@@ -59,7 +59,7 @@ class SimulationTest {
         assertThat(undecided).isLessThanOrEqualTo(2);
     }
 
-    // STYLE.md §2's scenario: isolating the leader gets a new one elected among the rest, and the
+    // The style guide's simulator scenario: isolating the leader gets a new one elected among the rest, and the
     // history stays linearizable after healing.
     @Test
     void isolatedLeaderIsReplacedAndTheOldOneFollowsAfterHealing() {

@@ -2,7 +2,7 @@ package titan.lab.gate;
 
 import java.util.Locale;
 
-/** Correctness verdicts in order of badness: valid, unknown, invalid (DESIGN.md's exit codes 0, 2, 1). */
+/** Correctness verdicts in order of badness: valid, unknown, invalid (the lab's exit codes 0, 2, 1; README.md). */
 final class Verdicts {
     private Verdicts() {
     }

@@ -14,7 +14,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 
 /**
- * The results store (DESIGN.md, "Store and reports"): each run writes
+ * The results store (docs/history-format.md and README.md): each run writes
  * {@code results/runs/<test-name>/<yyyyMMdd-HHmmss[-n]>/} (UTC), and {@code latest} beside the
  * timestamps points at the newest: a symbolic link, or where links fail a text file holding the
  * folder's name. Run output is git-ignored; only baselines and small samples are committed.

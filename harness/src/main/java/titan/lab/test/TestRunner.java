@@ -44,7 +44,7 @@ import titan.nemesis.FaultKind;
 import titan.nemesis.NemesisSchedule;
 
 /**
- * One lab test against a real cluster, in Jepsen's phases (DESIGN.md, "Workloads and clients"):
+ * One lab test against a real cluster, in Jepsen's phases (README.md, "titan-lab test"):
  * set up, workload with the nemesis under the time limit, heal, recover (a leader again), final
  * reads, collect logs, check; then the run folder: {@code test.json}, {@code history.jsonl},
  * {@code results.json}, {@code nodes/}. The history is checked as recorded in memory; the file is

@@ -39,8 +39,7 @@ import titan.sim.SimDisk;
  * entries of {@code entryBytes}, saves the hard state and syncs once, as the node's driver does
  * for one Ready. The score is batches per second; the auxiliary counters {@code entries} and
  * {@code fsyncs} give entries/s and fsyncs/s. The fsync is the point: at batch 1 the score is the
- * device's flush rate, and the entries/s at larger batches show what grouping buys (DESIGN.md,
- * "Limits of these machines": about 10-15K flushes/s here, hundreds of thousands of entries/s in
+ * device's flush rate, and the entries/s at larger batches show what grouping buys (measured earlier on an idle machine of this kind: about 10-15K flushes/s here, hundreds of thousands of entries/s in
  * batches of 100-1000). A regression to one write or one flush per entry shows as a 10-100x drop.
  *
  * <p>{@link #baselineWriteAndForce} writes the same bytes to a plain file with one write and one

@@ -31,7 +31,7 @@ import titan.raft.SnapshotMeta;
  * </pre>
  * <b>Group commit.</b> {@link #append} and {@link #saveHardState} encode records into one memory
  * buffer; {@link #sync()} writes the buffer with one call and forces the file once. (On these
- * machines one write per batch is what lifts 300 B records from ~0.5M/s to ~1.8M/s; see DESIGN.md.)
+ * machines one write per batch is what lifts 300 B records from ~0.5M/s to ~1.8M/s; see docs/benchmarks.md.)
  * A buffer that outgrows 1 MiB before a sync is written early, still without a force.
  *
  * <p><b>Segments.</b> When a write would take the active segment past {@code segmentBytesMax}, the
