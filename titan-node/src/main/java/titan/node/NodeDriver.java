@@ -26,10 +26,6 @@ import titan.raft.Ready;
  * response (vote grants, append acknowledgements) waits for the sync: it promises durable state
  * (Figure 2).
  *
- * <p><b>Applying before the sync.</b> Entries that are committed are durable on a majority
- * already, so they are applied (and their clients answered) while this node's own sync of newer
- * entries runs, not after it: otherwise every write would wait for one more fsync than it needs.
- *
  * <p>Not thread-safe: one thread (the owner) calls every method. {@link SyncRunner} implementations
  * must report back on that thread.
  */
@@ -98,7 +94,6 @@ public final class NodeDriver {
             replica.persist(ready);
             if (replica.mustSync(ready)) {
                 replica.sendBeforeSync(ready);
-                replica.applyBeforeSync(ready);
                 syncing = true;
                 inProgress = ready;
                 syncs.startSync(this::syncDone);

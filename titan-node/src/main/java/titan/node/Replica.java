@@ -35,7 +35,6 @@ import titan.raft.UnsafeMode;
  *   ready = replica.nextReady()
  *   replica.persist(ready)        // write snapshot, entries, hard state (not yet durable)
  *   replica.sendBeforeSync(ready) // if it must sync: requests may leave now
- *   replica.applyBeforeSync(ready)//   and committed entries may be applied, clients answered
  *   store.sync()                  // if ready.mustSync(): one fsync for the whole batch (group commit)
  *   replica.finish(ready)         // send the rest, apply, answer clients, advance, maybe compact
  * </pre>
@@ -84,8 +83,6 @@ public final class Replica {
     private long nextReadId = 1;
     /** The Ready whose requests {@link #sendBeforeSync} already sent, until it is finished. */
     private Ready sentBeforeSync;
-    /** The Ready whose entries {@link #applyBeforeSync} already applied, until it is finished. */
-    private Ready appliedBeforeSync;
 
     public Replica(RaftCore core, LogStore store, Transport transport, KvStateMachine stateMachine, Options options,
                    Observer observer) {
@@ -245,29 +242,6 @@ public final class Replica {
         if (options.unsafe().contains(UnsafeMode.ACK_BEFORE_COMMIT)) {
             answerEarly(ready.entriesToPersist());
         }
-        if (appliedBeforeSync != ready) {
-            applyAndServe(ready);
-        }
-        appliedBeforeSync = null;
-        core.advance(ready);
-        maybeCompact();
-    }
-
-    /**
-     * Applies the committed entries of {@code ready} and serves its confirmed reads before its sync.
-     * Committed entries are durable on a majority already (the leader counts itself only for
-     * entries it has synced), so applying them and answering clients needs nothing from this
-     * node's pending fsync; waiting for it would add a whole round to every write's latency.
-     * Not with a snapshot to install: that must replace the state machine first.
-     */
-    public void applyBeforeSync(Ready ready) {
-        if (ready.snapshotToInstall() == null) {
-            applyAndServe(ready);
-            appliedBeforeSync = ready;
-        }
-    }
-
-    private void applyAndServe(Ready ready) {
         for (Entry entry : ready.entriesToApply()) {
             apply(entry);
         }
@@ -275,6 +249,8 @@ public final class Replica {
             onReadState(state);
         }
         serveReads();
+        core.advance(ready);
+        maybeCompact();
     }
 
     /**
