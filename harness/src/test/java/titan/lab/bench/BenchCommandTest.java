@@ -44,11 +44,11 @@ class BenchCommandTest {
         assertThat(run("--connections", "0")).isEqualTo(TitanLab.EXIT_USAGE);
     }
 
-    // Until the lab's local runtime is connected, a real run is refused with a message that says so.
+    // The Docker runtime is not connected to the benchmark yet: a run is refused with a message that says so.
     @Test
     void withoutARuntimeItSaysSoAndRunsNothing() {
-        assertThat(run("--runtime", "local")).isEqualTo(TitanLab.EXIT_INTERNAL);
-        assertThat(err.toString()).contains("the 'local' runtime cannot start a cluster for the benchmark in this build yet");
+        assertThat(run("--runtime", "docker")).isEqualTo(TitanLab.EXIT_INTERNAL);
+        assertThat(err.toString()).contains("the 'docker' runtime cannot start a cluster for the benchmark in this build yet");
         assertThat(store.resolve("bench")).doesNotExist();
     }
 
