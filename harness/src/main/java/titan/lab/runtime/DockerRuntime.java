@@ -572,20 +572,7 @@ public final class DockerRuntime implements ClusterRuntime {
     @Override
     public void setClockRate(String node, double rate) {
         check(node);
-        URI uri = URI.create("http://127.0.0.1:" + nodes.get(node).admin() + "/admin/clock?rate=" + rate);
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(2))
-                    .POST(HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new RuntimeFailure(node + " refused the clock rate " + rate + ": HTTP " + response.statusCode()
-                        + " " + response.body().strip());
-            }
-        } catch (IOException e) {
-            throw new RuntimeFailure(node + " did not take the clock rate " + rate + ": " + e, e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new RuntimeFailure("interrupted while setting the clock of " + node);
-        }
+        AdminClock.set(http, node, nodes.get(node).admin(), rate);
     }
 
     @Override
