@@ -207,7 +207,10 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         try {
             body = StatusJson.MAPPER.readTree(ByteBufUtil.getBytes(request.content()));
         } catch (JacksonException e) {
-            throw new IllegalArgumentException("invalid JSON: " + e.getOriginalMessage());
+            var at = e.getLocation();
+            throw new IllegalArgumentException("the body is not valid JSON" + (at == null ? ""
+                    : " (near line " + at.getLineNr() + ", column " + at.getColumnNr() + ")")
+                    + "; expected an object like {\"op\":\"cas\",\"expected\":\"a\",\"value\":\"b\"}");
         } catch (java.io.IOException e) {
             throw new IllegalArgumentException("unreadable body: " + e.getMessage());
         }

@@ -218,6 +218,10 @@ class HttpApiHandlerTest {
         assertThat(service.submitted).isEmpty();
         assertThat(channel.isOpen()).isTrue();
         assertThat(registry.get("titan.client.errors").counter().count()).isEqualTo(bad.size());
+        // Our own sentence with a position, not the JSON library's internals.
+        send(request("POST", "/v1/kv/k", s, "{not json"));
+        assertThat(json(only()).get("message").asText()).startsWith("the body is not valid JSON (near line 1,")
+                .doesNotContain("Unexpected character");
     }
 
     @Test
