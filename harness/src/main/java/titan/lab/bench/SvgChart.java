@@ -164,7 +164,7 @@ final class SvgChart {
     }
 
     static String esc(String s) {
-        return s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("'", "&#39;").replace("\"", "&quot;");
+        return titan.lab.report.Html.escape(s);
     }
 
     static List<double[]> points(double[] xs, double[] ys) {

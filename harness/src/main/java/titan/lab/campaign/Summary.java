@@ -54,6 +54,6 @@ final class Summary {
     }
 
     private static String esc(String s) {
-        return s == null ? "" : s.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;").replace("\"", "&quot;");
+        return s == null ? "" : titan.lab.report.Html.escape(s);
     }
 }

@@ -6,11 +6,11 @@ import java.util.Locale;
  * Text for the report page. Every string from a run folder (test names, keys, values, errors,
  * configuration) is untrusted and goes through {@link #escape}.
  */
-final class Html {
+public final class Html {
     private Html() {}
 
     /** Escapes for element content and quoted attribute values; control characters become U+FFFD. */
-    static String escape(String text) {
+    public static String escape(String text) {
         StringBuilder escaped = new StringBuilder(text.length() + 16);
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);

@@ -127,19 +127,7 @@ final class IndexPage {
 
     /** Escapes for element content and quoted attributes; control characters become U+FFFD. */
     static String escape(String text) {
-        StringBuilder escaped = new StringBuilder(text.length() + 8);
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '&' -> escaped.append("&amp;");
-                case '<' -> escaped.append("&lt;");
-                case '>' -> escaped.append("&gt;");
-                case '"' -> escaped.append("&quot;");
-                case '\'' -> escaped.append("&#39;");
-                default -> escaped.append(c < 0x20 && c != '\n' && c != '\t' || c == 0x7f ? '\uFFFD' : c);
-            }
-        }
-        return escaped.toString();
+        return titan.lab.report.Html.escape(text);
     }
 
     private static final String CSS = """
