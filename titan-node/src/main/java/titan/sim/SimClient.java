@@ -6,6 +6,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.random.RandomGenerator;
 
+import titan.checker.history.Event;
+import titan.checker.history.EventType;
+import titan.checker.history.Process;
+import titan.client.HistoryOutcome;
+import titan.client.Outcome;
 import titan.node.ClientOutcome;
 import titan.node.kv.KvCommand;
 import titan.node.kv.KvResult;
@@ -125,7 +130,7 @@ final class SimClient {
         if (op.command == null) {
             op.ackedBefore = sim.monitor().ackedIndexMax();
         }
-        sim.record(new HistoryEvent(process, "invoke", op.f, op.key, op.value, sim.nowNanos(), null, null));
+        sim.record(Event.invoke((int) process, op.f, op.key, op.value, sim.nowNanos()));
         sim.trace().event(sim.now(), null, "client", () -> "p" + process + " invoke " + op.f + " " + op.key
                 + (op.value == null ? "" : " " + op.value));
         send();
@@ -177,7 +182,7 @@ final class SimClient {
         if (outcome instanceof ClientOutcome.Read r) {
             String v = r.value() == null ? null : text(r.value());
             lastSeen.put(op.key, v);
-            complete("ok", v, null);
+            complete(r.value() == null ? new Outcome.NotFound(node(from)) : new Outcome.Ok(r.value(), node(from)), v);
         } else if (outcome instanceof ClientOutcome.Applied a) {
             onApplied(a);
         } else if (outcome instanceof ClientOutcome.NotLeader n) {
@@ -191,7 +196,7 @@ final class SimClient {
                 target = otherNode(from);
                 retryOrGiveUp(r.reason());
             } else {
-                complete("fail", op.value, r.reason());
+                complete(new Outcome.Failed(r.reason(), node(from)), op.value);
             }
         } else if (outcome instanceof ClientOutcome.Indeterminate i) {
             op.maybeApplied = true;
@@ -203,16 +208,16 @@ final class SimClient {
     private void onApplied(ClientOutcome.Applied a) {
         KvResult result = a.result();
         if (result instanceof KvResult.Stale || result instanceof KvResult.SessionExpired) {
-            complete("info", op.value, result.toString()); // this copy did nothing; an earlier one may have
+            complete(new Outcome.Indeterminate(result.toString(), lastNode()), op.value); // this copy did nothing; an earlier one may have
             return;
         }
         sim.acknowledged(a.index(), a.term());
         sessionStarted = true;
         if (result instanceof KvResult.CasMismatch m) {
             lastSeen.put(op.key, m.current() == null ? null : text(m.current()));
-            complete("fail", op.value, "cas mismatch");
+            complete(new Outcome.CasMismatch(m.current(), lastNode()), op.value);
         } else if (result instanceof KvResult.Rejected r) {
-            complete("fail", op.value, r.reason());
+            complete(new Outcome.Failed(r.reason(), lastNode()), op.value);
         } else {
             if (op.f.equals("write")) {
                 lastSeen.put(op.key, (String) op.value);
@@ -221,7 +226,7 @@ final class SimClient {
             } else if (op.f.equals("delete")) {
                 lastSeen.remove(op.key);
             }
-            complete("ok", op.value, null);
+            complete(new Outcome.Ok(null, lastNode()), op.value);
         }
     }
 
@@ -236,37 +241,47 @@ final class SimClient {
             });
             return;
         }
-        if (op.command == null) {
-            complete("fail", null, reason); // a read has no effect: not answering is failing
-        } else if (op.maybeApplied) {
-            complete("info", op.value, reason);
+        // A read that got no answer did not happen (it has no effect); a write is unknown once it may
+        // have reached a log, and definitely failed before that.
+        if (op.command == null || op.maybeApplied) {
+            complete(new Outcome.Indeterminate(reason, lastNode()), op.command == null ? null : op.value);
         } else {
-            complete("fail", op.value, reason);
+            complete(new Outcome.Failed(reason, lastNode()), op.value);
         }
     }
 
-    private void complete(String type, Object value, String error) {
+    private String lastNode() {
+        return op.lastNode == null ? null : op.lastNode.toString();
+    }
+
+    private static String node(NodeId id) {
+        return id.toString();
+    }
+
+    private void complete(Outcome outcome, Object value) {
+        EventType type = HistoryOutcome.type(op.f, outcome);
+        String error = HistoryOutcome.error(outcome);
         Op done = op;
         op = null;
         if (done.command != null) {
             sim.endWrite(done.key);
         }
         attempt++;
-        sim.record(new HistoryEvent(process, type, done.f, done.key, value, sim.nowNanos(),
+        sim.record(new Event(Process.client((int) process), type, done.f, done.key, value, sim.nowNanos(),
                 done.lastNode == null ? null : done.lastNode.toString(), error));
-        sim.trace().event(sim.now(), done.lastNode, "client", () -> "p" + process + " " + type + " " + done.f + " "
+        sim.trace().event(sim.now(), done.lastNode, "client", () -> "p" + process + " " + type.wireName() + " " + done.f + " "
                 + done.key + (value == null ? "" : " " + value) + (error == null ? "" : " (" + error + ")"));
-        if (type.equals("info")) {
+        if (HistoryOutcome.retiresProcess(type)) {
             // Jepsen: a process with an operation of unknown fate never issues another; start afresh.
             process += sim.config().clients();
             clientId = sim.newClientId();
             sequence = 1;
             sessionStarted = false;
-        } else if (done.command != null && (sessionStarted || type.equals("ok"))) {
+        } else if (done.command != null && (sessionStarted || type == EventType.OK)) {
             sequence++;
         }
         if (finalReads) {
-            if (type.equals("ok")) {
+            if (type == EventType.OK) {
                 nextFinalRead();
             } else {
                 finalReadKey--; // try the same key again

@@ -8,6 +8,9 @@ import java.util.Set;
 import java.util.TreeSet;
 import java.util.random.RandomGenerator;
 
+import titan.checker.history.Event;
+import titan.checker.history.EventType;
+import titan.checker.history.Process;
 import titan.nemesis.Fault;
 import titan.nemesis.NetworkFaults;
 import titan.raft.Membership;
@@ -410,7 +413,7 @@ final class SimNemesis {
     }
 
     private void recordNemesis(String f, String value) {
-        sim.record(new HistoryEvent(HistoryEvent.NEMESIS, "info", f, null, value, sim.nowNanos(), null, null));
+        sim.record(new Event(Process.NEMESIS, EventType.INFO, f, null, value, sim.nowNanos(), null, null));
         sim.trace().event(sim.scheduler().nowMicros(), null, "nemesis", () -> f + " " + value);
     }
 }

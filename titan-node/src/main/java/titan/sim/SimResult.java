@@ -1,7 +1,15 @@
 package titan.sim;
 
+import java.io.IOException;
+import java.io.StringWriter;
+import java.io.UncheckedIOException;
 import java.util.List;
-import java.util.stream.Collectors;
+
+import titan.checker.history.Event;
+import titan.checker.history.EventType;
+import titan.checker.history.History;
+import titan.checker.history.HistoryFormatException;
+import titan.checker.history.JsonLinesFormat;
 
 /**
  * The outcome of one simulated run.
@@ -15,20 +23,36 @@ import java.util.stream.Collectors;
  * @param trace          the trace lines, when the run was traced
  * @param config         the run's configuration (drawn from the seed under swarm testing)
  */
-public record SimResult(SimOptions options, FaultSchedule schedule, List<HistoryEvent> history, String violationKind,
+public record SimResult(SimOptions options, FaultSchedule schedule, List<Event> history, String violationKind,
                         String violation, long endMicros, long events, long messages, long checks,
                         long committedIndex, Coverage coverage, List<Trace.Line> trace, SimConfig config) {
     public boolean ok() {
         return violationKind == null;
     }
 
-    /** The history in the native JSON Lines format, one event per line. */
+    /**
+     * The history as the checker takes it, with no detour through text.
+     *
+     * @param source how the checker's messages name it, e.g. {@code history.jsonl}
+     * @throws HistoryFormatException when the simulator recorded a malformed history (a lab bug)
+     */
+    public History checkable(String source) throws HistoryFormatException {
+        return History.of(source, history, null);
+    }
+
+    /** The history in the JSON Lines format of docs/history-format.md (the checker's one writer). */
     public String historyJsonLines() {
-        return history.stream().map(HistoryEvent::toJson).collect(Collectors.joining("\n", "", "\n"));
+        StringWriter out = new StringWriter(history.size() * 96);
+        try {
+            JsonLinesFormat.write(History.of(history), out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // a StringWriter does not fail
+        }
+        return out.toString();
     }
 
     /** Client operations invoked (final reads included). */
     public long operations() {
-        return history.stream().filter(e -> e.type().equals("invoke")).count();
+        return history.stream().filter(e -> e.type() == EventType.INVOKE).count();
     }
 }

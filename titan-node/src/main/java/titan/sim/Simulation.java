@@ -13,6 +13,10 @@ import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.random.RandomGenerator;
 
+import titan.checker.history.Event;
+import titan.checker.history.Process;
+import titan.client.HistoryOutcome;
+import titan.client.Outcome;
 import titan.node.ClientOutcome;
 import titan.node.Replica;
 import titan.raft.UnsafeMode;
@@ -48,7 +52,7 @@ public final class Simulation {
     private final SimNetwork network;
     private final List<SimNode> nodes = new ArrayList<>();
     private final List<SimClient> clients = new ArrayList<>();
-    private final List<HistoryEvent> history = new ArrayList<>();
+    private final List<Event> history = new ArrayList<>();
     private final SimNemesis nemesis;
     private int opsTaken;
     private int scriptedProcesses;
@@ -341,30 +345,28 @@ public final class Simulation {
     private ClientOutcome scripted(NodeId node, String f, String key, String value,
                                    Function<Replica, Consumer<Consumer<ClientOutcome>>> request) {
         long process = 1_000 + scriptedProcesses++;
-        record(new HistoryEvent(process, "invoke", f, key, value, nowNanos(), null, null));
+        record(Event.invoke((int) process, f, key, value, nowNanos()));
         ClientOutcome[] answer = new ClientOutcome[1];
         toNode(node, replica -> request.apply(replica).accept(outcome -> toClient(() -> answer[0] = outcome)),
                 () -> answer[0] = new ClientOutcome.Unreachable("connection refused"));
         runWhile(() -> answer[0] == null, scheduler.nowMicros() + electionMicros() * 5);
         ClientOutcome outcome = answer[0];
-        String type;
         Object completed = value;
-        String error = null;
+        Outcome seen;
         if (outcome instanceof ClientOutcome.Read r) {
-            type = "ok";
             completed = r.value() == null ? null : new String(r.value(), StandardCharsets.UTF_8);
+            seen = r.value() == null ? new Outcome.NotFound(node.toString()) : new Outcome.Ok(r.value(), node.toString());
         } else if (outcome instanceof ClientOutcome.Applied a) {
             acknowledged(a.index(), a.term());
-            type = "ok";
+            seen = new Outcome.Ok(null, node.toString());
         } else if (outcome instanceof ClientOutcome.NotLeader || outcome instanceof ClientOutcome.Refused
                 || outcome instanceof ClientOutcome.Unreachable) {
-            type = "fail";
-            error = outcome.toString();
+            seen = new Outcome.Failed(outcome.toString(), node.toString());
         } else {
-            type = f.equals("read") ? "fail" : "info";
-            error = outcome == null ? "timeout" : outcome.toString();
+            seen = new Outcome.Indeterminate(outcome == null ? "timeout" : outcome.toString(), node.toString());
         }
-        record(new HistoryEvent(process, type, f, key, completed, nowNanos(), node.toString(), error));
+        record(new Event(Process.client((int) process), HistoryOutcome.type(f, seen), f, key, completed, nowNanos(),
+                node.toString(), HistoryOutcome.error(seen)));
         return outcome;
     }
 
@@ -403,7 +405,7 @@ public final class Simulation {
         return node(id).core().status();
     }
 
-    public List<HistoryEvent> history() {
+    public List<Event> history() {
         return List.copyOf(history);
     }
 
@@ -480,7 +482,7 @@ public final class Simulation {
         return ++clientIds;
     }
 
-    void record(HistoryEvent event) {
+    void record(Event event) {
         history.add(event);
     }
 

@@ -72,7 +72,7 @@ class MutantCatalogueTest {
             return result.violationKind();
         }
         try {
-            History history = JsonLinesFormat.read("simulated", result.historyJsonLines());
+            History history = result.checkable("simulated");
             Verdict v = Linearizability.check(new KvModel(), history).verdict();
             return v == Verdict.INVALID ? "not-linearizable" : v == Verdict.UNKNOWN ? "undecided" : "ok";
         } catch (Exception e) {

@@ -124,12 +124,9 @@ class SimulationTest {
         return check(result.history());
     }
 
-    private static CheckResult check(java.util.List<HistoryEvent> events) {
+    private static CheckResult check(java.util.List<titan.checker.history.Event> events) {
         try {
-            StringBuilder text = new StringBuilder();
-            events.forEach(e -> text.append(e.toJson()).append('\n'));
-            History history = JsonLinesFormat.read("simulated", text.toString());
-            return Linearizability.check(new KvModel(), history);
+            return Linearizability.check(new KvModel(), History.of("simulated", events, null));
         } catch (Exception e) {
             throw new AssertionError(e);
         }

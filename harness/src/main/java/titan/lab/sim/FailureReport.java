@@ -78,7 +78,7 @@ public final class FailureReport {
         History history = null;
         if (outcome.check() != null) {
             try {
-                history = JsonLinesFormat.read(SeedRunner.history(), traced.historyJsonLines());
+                history = traced.checkable(SeedRunner.history());
             } catch (HistoryFormatException e) {
                 throw new IOException("cannot re-read the shrunk history for its explanation: " + e.getMessage(), e);
             }

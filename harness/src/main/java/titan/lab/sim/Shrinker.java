@@ -100,7 +100,7 @@ public final class Shrinker {
             runs++;
             SimResult quiet = Simulation.of(small, FaultSchedule.NONE).run();
             for (var e : quiet.history()) {
-                if (e.type().equals("invoke") && functions.contains(e.f()) && calls.size() < 6) {
+                if (e.type() == titan.checker.history.EventType.INVOKE && functions.contains(e.f()) && calls.size() < 6) {
                     calls.add(e.timeNanos() / 1000);
                 }
             }

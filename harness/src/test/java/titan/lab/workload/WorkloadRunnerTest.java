@@ -89,12 +89,17 @@ class WorkloadRunnerTest {
     }
 
     @Test
-    void anOutcomeThatNeverArrivesIsInfo() {
+    void anOutcomeThatNeverArrivesIsInfoForAWriteAndFailForARead() {
         WorkloadRunner runner = new WorkloadRunner(new RegisterWorkload(), new ScriptedClient(), new HistoryRecorder(),
                 1, 0, Duration.ofMillis(10), 1);
-        Completion c = runner.perform(0, new Op("read", "r", null));
-        assertThat(c.type()).isEqualTo(EventType.INFO);
-        assertThat(c.error()).contains("no answer");
+        Completion write = runner.perform(0, new Op("write", "r", 3L));
+        assertThat(write.type()).isEqualTo(EventType.INFO);
+        assertThat(write.error()).contains("no answer");
+        assertThat(write.retiresProcess()).isTrue();
+        // A read has no effect: one that got no answer did not happen, and its process lives on.
+        Completion read = runner.perform(0, new Op("read", "r", null));
+        assertThat(read.type()).isEqualTo(EventType.FAIL);
+        assertThat(read.retiresProcess()).isFalse();
     }
 
     @Test
@@ -114,21 +119,25 @@ class WorkloadRunnerTest {
 
     @Test
     void workersRunForTheTimeLimitAndRetireProcessesAfterInfo() throws InterruptedException {
-        // Every outcome is indeterminate, so every operation must run under a fresh process id.
+        // Every outcome is indeterminate: every write (info) retires its process, no read (fail) does.
         TitanClient client = new ScriptedClient() {
             @Override
             public CompletableFuture<Outcome> get(String key, ReadMode mode) {
-                return CompletableFuture.completedFuture(new Outcome.Indeterminate("lost", null));
+                return lost();
             }
 
             @Override
             public CompletableFuture<Outcome> put(String key, byte[] value) {
-                return get(key, ReadMode.LINEARIZABLE);
+                return lost();
             }
 
             @Override
             public CompletableFuture<Outcome> cas(String key, byte[] expected, byte[] value) {
-                return get(key, ReadMode.LINEARIZABLE);
+                return lost();
+            }
+
+            private CompletableFuture<Outcome> lost() {
+                return CompletableFuture.completedFuture(new Outcome.Indeterminate("lost", null));
             }
         };
         HistoryRecorder recorder = new HistoryRecorder();
@@ -136,8 +145,11 @@ class WorkloadRunnerTest {
                 .run(Duration.ofMillis(200));
         History history = recorder.history();
         assertThat(history.operations()).isNotEmpty();
-        long distinct = history.operations().stream().map(op -> op.process()).distinct().count();
-        assertThat(distinct).isEqualTo(history.operations().size());
+        var writes = history.operations().stream().filter(op -> !op.f().equals("read")).toList();
+        assertThat(writes).isNotEmpty();
+        assertThat(writes.stream().map(op -> op.process()).distinct().count()).isEqualTo(writes.size());
+        assertThat(history.operations()).filteredOn(op -> op.f().equals("read"))
+                .allMatch(op -> op.outcome() == titan.checker.history.Operation.Outcome.FAIL);
         assertThat(history.events()).noneMatch(e -> e.process() instanceof Process.Nemesis);
     }
 }
