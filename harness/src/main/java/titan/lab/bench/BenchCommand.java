@@ -46,6 +46,11 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Warm-up before each phase, not recorded (default: ${DEFAULT-VALUE}).")
     Duration warmup;
 
+    @Option(names = "--cluster-warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Unrecorded load on each freshly started cluster before its first phase: its JVMs compile, its "
+                    + "leader settles (default: ${DEFAULT-VALUE}).")
+    Duration clusterWarmup;
+
     @Option(names = "--protocol", paramLabel = "LIST", defaultValue = "http,tcp", split = ",",
             description = "Protocols, run one after the other: http, tcp (default: ${DEFAULT-VALUE}).")
     List<String> protocols;
@@ -142,7 +147,7 @@ public final class BenchCommand implements Callable<Integer> {
             settings = new BenchSettings(protocols, duration, warmup, valueBytes, keys, Mix.parse(mix), rates,
                     http, tcp, pipeline, fake ? "fake" : runtime, 3, true, seed,
                     search ? new BenchSettings.Search(true, searchStep, Duration.ofSeconds(1), 0.05)
-                            : BenchSettings.Search.OFF, compare);
+                            : BenchSettings.Search.OFF, compare, clusterWarmup);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -178,7 +183,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int run(BenchSettings settings, Backend backend, Optional<Path> etcd, SystemLoadClock clock, PrintWriter o,
                     PrintWriter err) throws Exception {
-        long seconds = 0;
+        long seconds = (1 + settings.compare().size()) * (settings.clusterWarmup().toSeconds() + 1);
         List<String> all = new java.util.ArrayList<>(settings.protocols());
         all.addAll(settings.compare());
         for (String protocol : all) {

@@ -85,6 +85,7 @@ public final class BenchOutput {
         settings.put("protocols", s.protocols());
         settings.put("durationSeconds", s.duration().toMillis() / 1000.0);
         settings.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
+        settings.put("clusterWarmupSeconds", s.clusterWarmup().toMillis() / 1000.0);
         settings.put("valueBytes", s.valueBytes());
         settings.put("keys", s.keys());
         settings.put("mix", s.mix().toString());

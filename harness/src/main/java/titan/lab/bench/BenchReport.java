@@ -61,6 +61,8 @@ public final class BenchReport {
                         + "doubling concurrency", s.search().step().toSeconds(), s.search().warmup().toSeconds())
                         : "the maximum measured at the full setting (no search)",
                 s.warmup().toSeconds(), s.duration().toSeconds(), s.rateFractions()));
+        row(b, "cluster warm-up", s.clusterWarmup().toSeconds() + " s of unrecorded load on each fresh cluster before "
+                + "its first phase");
         if (!s.compare().isEmpty()) {
             row(b, "compared with", "etcd (3 members on loopback, fsync on) through its v3 JSON gateway, "
                     + "with the HTTP load (same keys, values, mix and connections), after Titan's cluster was stopped");

@@ -15,10 +15,13 @@ import java.util.List;
  * @param runtime         {@code local}, {@code docker}, or {@code fake} (the in-process fake server)
  * @param search          how the closed loop looks for each protocol's maximum
  * @param compare         other systems run with the same load after Titan ({@code etcd}), or none
+ * @param clusterWarmup   unrecorded load on a freshly started cluster before its first phase (its
+ *                        JVMs compile their hot paths; a leader settles), beyond each phase's warm-up
  */
 public record BenchSettings(List<String> protocols, Duration duration, Duration warmup, int valueBytes, int keys,
                             Mix mix, List<Double> rateFractions, int httpConnections, int tcpConnections, int pipeline,
-                            String runtime, int nodes, boolean fsync, long seed, Search search, List<String> compare) {
+                            String runtime, int nodes, boolean fsync, long seed, Search search, List<String> compare,
+                            Duration clusterWarmup) {
     public static final List<String> PROTOCOLS = List.of("http", "tcp");
     public static final List<String> COMPARABLE = List.of("etcd");
 
@@ -61,7 +64,7 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
         if (!COMPARABLE.containsAll(compare)) {
             throw new IllegalArgumentException("--compare takes etcd, not " + compare);
         }
-        if (duration.isNegative() || duration.isZero() || warmup.isNegative()) {
+        if (duration.isNegative() || duration.isZero() || warmup.isNegative() || clusterWarmup.isNegative()) {
             throw new IllegalArgumentException("the duration must be positive and the warm-up not negative");
         }
         if (valueBytes < 0 || keys < 1 || httpConnections < 1 || tcpConnections < 1 || pipeline < 1 || nodes < 1) {
@@ -79,7 +82,7 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
                          List<Double> rateFractions, int connections, int pipeline, String runtime, int nodes,
                          boolean fsync, long seed) {
         this(protocols, duration, warmup, valueBytes, keys, mix, rateFractions, connections, connections, pipeline,
-                runtime, nodes, fsync, seed, Search.OFF, List.of());
+                runtime, nodes, fsync, seed, Search.OFF, List.of(), Duration.ZERO);
     }
 
     /** The full setting of a protocol: TCP's connections x pipeline; HTTP's (and etcd's) connections x 1. */

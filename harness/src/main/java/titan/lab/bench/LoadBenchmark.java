@@ -61,12 +61,21 @@ public final class LoadBenchmark {
                                                                 ClientFactory factory) throws InterruptedException {
         CpuSampler sampler = new CpuSampler(cpu, clock);
         Map<String, BenchResult.ProtocolResult> results = new LinkedHashMap<>();
+        boolean fresh = true;
         for (String protocol : protocols) {
             List<TitanClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < settings.connections(protocol); i++) {
                     clients.add(factory.open(protocol, endpoints));
                 }
+                if (fresh && !settings.clusterWarmup().isZero()) {
+                    // A fresh cluster's first seconds are its JVMs compiling and its leader settling:
+                    // load it, unrecorded, before anything is measured.
+                    BenchSettings.Setting full = settings.full(protocol);
+                    generator(full.inFlight(), settings.clusterWarmup(), Duration.ofSeconds(1), listener)
+                            .closedLoop(protocol, clients, full.perConnection());
+                }
+                fresh = false;
                 results.put(protocol, runProtocol(protocol, clients, pids, sampler));
             } finally {
                 clients.forEach(TitanClient::close);

@@ -148,7 +148,8 @@ class LoadBenchmarkTest {
         FakeServer http = new FakeServer(4, 1_000_000);
         BenchSettings settings = new BenchSettings(List.of("http"), Duration.ofSeconds(4), Duration.ofSeconds(1), 16, 10,
                 Mix.parse("writes"), List.of(0.5), 16, 2, 8, "fake", 3, true, 1,
-                new BenchSettings.Search(true, Duration.ofSeconds(2), Duration.ofSeconds(1), 0.05), List.of());
+                new BenchSettings.Search(true, Duration.ofSeconds(2), Duration.ofSeconds(1), 0.05), List.of(),
+                Duration.ofSeconds(3));
         assertThat(settings.ladder("http")).extracting(BenchSettings.Setting::connections).containsExactly(2, 4, 8, 16);
         assertThat(settings.ladder("tcp")).extracting(BenchSettings.Setting::perConnection).containsExactly(1, 2, 4, 8);
         BenchResult r = new LoadBenchmark(settings, clock, (phase, elapsed, total, point) -> { }, () -> 0)
