@@ -207,16 +207,24 @@ public final class BenchCommand implements Callable<Integer> {
         try (BenchProgress progress = BenchProgress.create(System.console() != null, totalSeconds, System.err, err)) {
             LoadBenchmark bench = new LoadBenchmark(settings, clock, progress, new GeneratorCpu());
             Map<String, BenchResult.ProtocolResult> protocols = new java.util.LinkedHashMap<>();
-            try (ClusterLauncher.Cluster cluster = backend.launcher().start(new ClusterLauncher.Spec(settings.nodes(),
-                    settings.fsync()))) {
+            ClusterLauncher.Spec spec = new ClusterLauncher.Spec(settings.nodes(), settings.fsync());
+            Optional<ClusterLauncher.Cluster> titan = start(backend.launcher(), spec, settings.runtime() + " Titan", err);
+            if (titan.isEmpty()) {
+                return TitanLab.EXIT_INTERNAL;
+            }
+            try (ClusterLauncher.Cluster cluster = titan.get()) {
                 protocols.putAll(bench.runProtocols(settings.protocols(), cluster.endpoints(), cluster.pids(),
                         cluster.cpuSource(), backend.clients()));
             }
             if (etcd.isPresent()) {
                 // Titan's cluster is stopped by now: etcd gets the machine to itself, as Titan had.
+                Optional<ClusterLauncher.Cluster> other = start(new EtcdLauncher(etcd.get(), run.resolve("etcd")), spec,
+                        "etcd", err);
+                if (other.isEmpty()) {
+                    return TitanLab.EXIT_INTERNAL;
+                }
                 try (EtcdClientFactory clients = new EtcdClientFactory(1, Duration.ofSeconds(5));
-                     ClusterLauncher.Cluster cluster = new EtcdLauncher(etcd.get(), run.resolve("etcd"))
-                             .start(new ClusterLauncher.Spec(settings.nodes(), settings.fsync()))) {
+                     ClusterLauncher.Cluster cluster = other.get()) {
                     protocols.putAll(bench.runProtocols(List.of("etcd"), cluster.endpoints(), cluster.pids(),
                             cluster.cpuSource(), clients));
                 }
@@ -228,6 +236,19 @@ public final class BenchCommand implements Callable<Integer> {
         o.printf("%nbench.json   %s%nreport       %s%n", json, run.resolve("report.html"));
         o.flush();
         return TitanLab.EXIT_VALID;
+    }
+
+    /** Starts a cluster, or says in one line why it did not start (the launcher leaves nothing running then). */
+    private static Optional<ClusterLauncher.Cluster> start(ClusterLauncher launcher, ClusterLauncher.Spec spec, String what,
+                                                           PrintWriter err) {
+        try {
+            return Optional.of(launcher.start(spec));
+        } catch (Exception e) {
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+            err.println("titan-lab bench: the " + what + " cluster did not start: " + message);
+            err.flush();
+            return Optional.empty();
+        }
     }
 
     static void printSummary(PrintWriter o, BenchResult r) {
