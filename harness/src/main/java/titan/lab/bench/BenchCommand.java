@@ -29,6 +29,9 @@ import titan.lab.store.RunStore;
                 + "from each request's intended send time (coordinated omission corrected), in HdrHistogram.",
                 "Writes bench.json, .hgrm and .hlog per protocol and rate, and report.html to results/runs/bench/<timestamp>/."})
 public final class BenchCommand implements Callable<Integer> {
+    /** A generator send lag (p99) above this is called out: the open loop's tail then includes the generator's delay. */
+    static final double GENERATOR_LAG_WARN_MILLIS = 1.0;
+
     /** What runs a cluster for the benchmark and how to talk to it. */
     public record Backend(ClusterLauncher launcher, ClientFactory clients) {}
 
@@ -42,6 +45,11 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "DURATION", defaultValue = "5s", converter = DurationConverter.class,
             description = "Warm-up before each phase, not recorded (default: ${DEFAULT-VALUE}).")
     Duration warmup;
+
+    @Option(names = "--cluster-warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
+            description = "Unrecorded load on each freshly started cluster before its first phase: its JVMs compile, its "
+                    + "leader settles (default: ${DEFAULT-VALUE}).")
+    Duration clusterWarmup;
 
     @Option(names = "--protocol", paramLabel = "LIST", defaultValue = "http,tcp", split = ",",
             description = "Protocols, run one after the other: http, tcp (default: ${DEFAULT-VALUE}).")
@@ -61,13 +69,40 @@ public final class BenchCommand implements Callable<Integer> {
             description = "Open-loop rates as fractions of each protocol's maximum (default: ${DEFAULT-VALUE}).")
     List<Double> rates;
 
-    @Option(names = "--connections", paramLabel = "N", defaultValue = "32",
-            description = "Connections (clients) per protocol (default: ${DEFAULT-VALUE}).")
-    int connections;
+    @Option(names = "--http-connections", paramLabel = "N", defaultValue = "256",
+            description = "HTTP/JSON connections, one request in flight each, as wrk users run it; also etcd's "
+                    + "(default: ${DEFAULT-VALUE}). The search for the maximum tries 1/8, 1/4, 1/2 and all of them.")
+    int httpConnections;
 
-    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "8",
-            description = "Requests in flight per TCP connection; HTTP has one per connection (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--tcp-connections", paramLabel = "N", defaultValue = "64",
+            description = "Binary TCP connections (default: ${DEFAULT-VALUE}).")
+    int tcpConnections;
+
+    @Option(names = "--connections", paramLabel = "N",
+            description = "Sets both --http-connections and --tcp-connections.")
+    Integer connections;
+
+    @Option(names = "--pipeline", paramLabel = "N", defaultValue = "32",
+            description = "Requests in flight per TCP connection (default: ${DEFAULT-VALUE}). The search tries 1/8, "
+                    + "1/4, 1/2 and all of it.")
     int pipeline;
+
+    @Option(names = "--search", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Search each protocol's maximum with short closed loops of doubling concurrency, then measure "
+                    + "at the best (default: on; --no-search measures at the full setting at once).")
+    boolean search;
+
+    @Option(names = "--search-step", paramLabel = "DURATION", defaultValue = "3s", converter = DurationConverter.class,
+            description = "Measured time of each search step, after 1 s of warm-up (default: ${DEFAULT-VALUE}).")
+    Duration searchStep;
+
+    @Option(names = "--compare", paramLabel = "SYSTEM", split = ",",
+            description = "Also run the same load against another system on this machine: etcd (a 3-member cluster "
+                    + "on loopback from the etcd binary on the PATH, through its v3 JSON gateway).")
+    List<String> compare = new java.util.ArrayList<>();
+
+    @Option(names = "--etcd", paramLabel = "PATH", description = "The etcd binary for --compare etcd (default: etcd on the PATH).")
+    Path etcdBinary;
 
     @Option(names = "--runtime", paramLabel = "RUNTIME", defaultValue = "local",
             description = "Where the cluster runs: local (child processes on 127.0.0.1) or docker (default: ${DEFAULT-VALUE}).")
@@ -84,15 +119,18 @@ public final class BenchCommand implements Callable<Integer> {
     boolean fake;
 
     /**
-     * The runtimes that can start a cluster for the benchmark: the local runtime; Docker is not
-     * connected yet.
+     * The runtimes that can start a cluster for the benchmark: local processes, or Docker containers
+     * (when an engine answers; their CPU is not read).
      */
     static Optional<Backend> backend(String runtime, int pipeline) {
-        if (runtime.equals("local")) {
-            return Optional.of(new Backend(new LocalLauncher(), new TitanClientFactory(pipeline, 1,
-                    java.time.Duration.ofSeconds(5))));
-        }
-        return Optional.empty();
+        return switch (runtime) {
+            case "local" -> Optional.of(new Backend(LocalLauncher.local(), new TitanClientFactory(pipeline, 1,
+                    Duration.ofSeconds(5))));
+            case "docker" -> titan.lab.runtime.DockerRuntime.engineProblem().isPresent() ? Optional.empty()
+                    : Optional.of(new Backend(LocalLauncher.docker(), new TitanClientFactory(pipeline, 1,
+                    Duration.ofSeconds(5))));
+            default -> Optional.empty();
+        };
     }
 
     @Override
@@ -104,21 +142,37 @@ public final class BenchCommand implements Callable<Integer> {
             if (!runtime.equals("local") && !runtime.equals("docker")) {
                 throw new IllegalArgumentException("--runtime must be local or docker, not " + runtime);
             }
+            int http = connections != null ? connections : httpConnections;
+            int tcp = connections != null ? connections : tcpConnections;
             settings = new BenchSettings(protocols, duration, warmup, valueBytes, keys, Mix.parse(mix), rates,
-                    connections, pipeline, fake ? "fake" : runtime, 3, true, seed);
+                    http, tcp, pipeline, fake ? "fake" : runtime, 3, true, seed,
+                    search ? new BenchSettings.Search(true, searchStep, Duration.ofSeconds(1), 0.05)
+                            : BenchSettings.Search.OFF, compare, clusterWarmup);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Optional<Path> etcd = Optional.empty();
+        if (settings.compare().contains("etcd")) {
+            etcd = etcdBinary != null ? Optional.of(etcdBinary).filter(java.nio.file.Files::isExecutable)
+                    : EtcdLauncher.binaryOnPath();
+            if (etcd.isEmpty()) {
+                err.println("titan-lab bench: --compare etcd needs an etcd binary, and " + (etcdBinary != null
+                        ? etcdBinary + " is not an executable file" : "there is no 'etcd' on the PATH")
+                        + " (Debian: apt-get install etcd-server); nothing was run.");
+                err.flush();
+                return TitanLab.EXIT_USAGE;
+            }
         }
         try (SystemLoadClock clock = new SystemLoadClock()) {
             Optional<Backend> chosen = fake ? Optional.of(fakeBackend(clock)) : backend(runtime, pipeline);
             if (chosen.isEmpty()) {
-                err.printf("titan-lab bench: the '%s' runtime cannot start a cluster for the benchmark in this build yet "
-                        + "(the lab's %s runtime and the Titan client are not connected to it).%n", runtime, runtime);
+                err.printf("titan-lab bench: the '%s' runtime cannot start a cluster here: %s%n", runtime,
+                        titan.lab.runtime.DockerRuntime.engineProblem().orElse("unknown runtime"));
                 err.flush();
                 return TitanLab.EXIT_INTERNAL;
             }
             try {
-                return run(settings, chosen.get(), clock, o, err);
+                return run(settings, chosen.get(), etcd, clock, o, err);
             } finally {
                 if (chosen.get().clients() instanceof AutoCloseable closeable) {
                     closeable.close();
@@ -127,22 +181,56 @@ public final class BenchCommand implements Callable<Integer> {
         }
     }
 
-    private int run(BenchSettings settings, Backend backend, SystemLoadClock clock, PrintWriter o, PrintWriter err)
-            throws Exception {
-        long phases = settings.protocols().size() * (1L + settings.rateFractions().size());
-        long totalSeconds = phases * (settings.duration().toSeconds() + settings.warmup().toSeconds());
-        o.printf(Locale.ROOT, "titan-lab bench: %s on a %d-node cluster (%s), %s, %d keys, %d B values; %d phases of "
-                        + "%ds + %ds warm-up, about %d s%n", String.join(" and ", settings.protocols()), settings.nodes(),
-                settings.runtime(), settings.mix(), settings.keys(), settings.valueBytes(), phases,
-                settings.duration().toSeconds(), settings.warmup().toSeconds(), totalSeconds);
-        o.flush();
-        BenchResult result;
-        try (ClusterLauncher.Cluster cluster = backend.launcher().start(new ClusterLauncher.Spec(settings.nodes(), settings.fsync()));
-             BenchProgress progress = BenchProgress.create(System.console() != null, totalSeconds, System.err, err)) {
-            result = new LoadBenchmark(settings, clock, progress).run(cluster.endpoints(), cluster.pids(),
-                    cluster.cpuSource(), backend.clients(), LoadBenchmark.thisMachine());
+    private int run(BenchSettings settings, Backend backend, Optional<Path> etcd, SystemLoadClock clock, PrintWriter o,
+                    PrintWriter err) throws Exception {
+        long seconds = (1 + settings.compare().size()) * (settings.clusterWarmup().toSeconds() + 1);
+        List<String> all = new java.util.ArrayList<>(settings.protocols());
+        all.addAll(settings.compare());
+        for (String protocol : all) {
+            int steps = settings.ladder(protocol).size();
+            if (steps > 1) {
+                seconds += steps * (settings.search().step().toSeconds() + settings.search().warmup().toSeconds());
+            }
+            seconds += (1L + settings.rateFractions().size()) * (settings.duration().toSeconds() + settings.warmup().toSeconds());
         }
+        long totalSeconds = seconds;
+        o.printf(Locale.ROOT, "titan-lab bench: %s on a %d-node cluster (%s)%s, %s, %d keys, %d B values; HTTP up to %d "
+                        + "connections, TCP %d connections x up to %d pipelined%s; phases of %ds + %ds warm-up; at most "
+                        + "about %d s%n", String.join(" and ", settings.protocols()), settings.nodes(), settings.runtime(),
+                etcd.isPresent() ? ", then etcd" : "", settings.mix(), settings.keys(), settings.valueBytes(),
+                settings.httpConnections(), settings.tcpConnections(), settings.pipeline(),
+                settings.search().on() ? ", maximum searched" : "", settings.duration().toSeconds(),
+                settings.warmup().toSeconds(), totalSeconds);
+        o.flush();
         Path run = new RunStore(out).newRun("bench", ZonedDateTime.now());
+        BenchResult result;
+        try (BenchProgress progress = BenchProgress.create(System.console() != null, totalSeconds, System.err, err)) {
+            LoadBenchmark bench = new LoadBenchmark(settings, clock, progress, new GeneratorCpu());
+            Map<String, BenchResult.ProtocolResult> protocols = new java.util.LinkedHashMap<>();
+            ClusterLauncher.Spec spec = new ClusterLauncher.Spec(settings.nodes(), settings.fsync());
+            Optional<ClusterLauncher.Cluster> titan = start(backend.launcher(), spec, settings.runtime() + " Titan", err);
+            if (titan.isEmpty()) {
+                return TitanLab.EXIT_INTERNAL;
+            }
+            try (ClusterLauncher.Cluster cluster = titan.get()) {
+                protocols.putAll(bench.runProtocols(settings.protocols(), cluster.endpoints(), cluster.pids(),
+                        cluster.cpuSource(), backend.clients()));
+            }
+            if (etcd.isPresent()) {
+                // Titan's cluster is stopped by now: etcd gets the machine to itself, as Titan had.
+                Optional<ClusterLauncher.Cluster> other = start(new EtcdLauncher(etcd.get(), run.resolve("etcd")), spec,
+                        "etcd", err);
+                if (other.isEmpty()) {
+                    return TitanLab.EXIT_INTERNAL;
+                }
+                try (EtcdClientFactory clients = new EtcdClientFactory(1, Duration.ofSeconds(5));
+                     ClusterLauncher.Cluster cluster = other.get()) {
+                    protocols.putAll(bench.runProtocols(List.of("etcd"), cluster.endpoints(), cluster.pids(),
+                            cluster.cpuSource(), clients));
+                }
+            }
+            result = new BenchResult(settings, LoadBenchmark.thisMachine(), bench.startedAt(), protocols);
+        }
         Path json = BenchOutput.write(result, run);
         printSummary(o, result);
         o.printf("%nbench.json   %s%nreport       %s%n", json, run.resolve("report.html"));
@@ -150,9 +238,22 @@ public final class BenchCommand implements Callable<Integer> {
         return TitanLab.EXIT_VALID;
     }
 
+    /** Starts a cluster, or says in one line why it did not start (the launcher leaves nothing running then). */
+    private static Optional<ClusterLauncher.Cluster> start(ClusterLauncher launcher, ClusterLauncher.Spec spec, String what,
+                                                           PrintWriter err) {
+        try {
+            return Optional.of(launcher.start(spec));
+        } catch (Exception e) {
+            String message = String.valueOf(e.getMessage()).lines().findFirst().orElse(e.getClass().getSimpleName());
+            err.println("titan-lab bench: the " + what + " cluster did not start: " + message);
+            err.flush();
+            return Optional.empty();
+        }
+    }
+
     static void printSummary(PrintWriter o, BenchResult r) {
-        o.printf("%n%-8s %-6s %11s %11s %8s %8s %8s %9s %9s %7s %7s%n", "protocol", "loop", "target/s", "achieved/s",
-                "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "CPU %");
+        o.printf("%n%-8s %-6s %11s %11s %8s %8s %8s %9s %9s %7s %7s %6s %8s%n", "protocol", "loop", "target/s",
+                "achieved/s", "p50 ms", "p90 ms", "p99 ms", "p99.9 ms", "max ms", "errors", "CPU %", "gen %", "lag99ms");
         r.protocols().forEach((protocol, p) -> {
             summaryRow(o, r, p.closedLoop());
             p.openLoop().forEach(open -> summaryRow(o, r, open.result()));
@@ -163,16 +264,41 @@ public final class BenchCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%nTCP / HTTP max throughput: %.2f (same run)%n",
                     tcp.closedLoop().throughput() / http.closedLoop().throughput());
         }
+        BenchResult.ProtocolResult etcd = r.protocols().get("etcd");
+        if (etcd != null && etcd.closedLoop().throughput() > 0) {
+            r.protocols().forEach((name, p) -> {
+                if (!name.equals("etcd")) {
+                    o.printf(Locale.ROOT, "Titan %s / etcd max throughput: %.2f (same run)%n", name.toUpperCase(Locale.ROOT),
+                            p.closedLoop().throughput() / etcd.closedLoop().throughput());
+                }
+            });
+        }
         o.println("(closed loop: latency from the actual send; open loop: from the intended send time. "
-                + "CPU: all nodes, % of the machine.)");
+                + "CPU: all nodes, % of the machine. gen %: the load generator's own CPU, % of one core; "
+                + "lag99ms: how late it sent against its open-loop schedule, p99.)");
+        r.protocols().forEach((name, p) -> p.openLoop().forEach(open -> {
+            double lag = open.result().sendLagMillisAt(99);
+            if (lag > GENERATOR_LAG_WARN_MILLIS) {
+                o.printf(Locale.ROOT, "warning: the generator fell behind its schedule in %s's open loop at %.2f of max "
+                        + "(send lag p99 %.2f ms): the machine starved it, and those percentiles include its delay.%n",
+                        name, open.fraction(), lag);
+            }
+        }));
+        BenchSettings s = r.settings();
+        BenchResult.Machine m = r.machine();
+        o.printf(Locale.ROOT, "%nThe original's claims beside this run (%d cores, %s; %s; %d nodes, %s, fsync %s; %s, "
+                        + "%d B values, %d keys):%n", m.cores(), m.cpuModel(), m.java(), s.nodes(), s.runtime(),
+                s.fsync() ? "on" : "OFF", s.mix(), s.valueBytes(), s.keys());
+        ClaimsTable.print(o, r);
     }
 
     private static void summaryRow(PrintWriter o, BenchResult r, PhaseResult p) {
-        o.printf(Locale.ROOT, "%-8s %-6s %11s %,11.0f %8.2f %8.2f %8.2f %9.2f %9.2f %7d %7s%n", p.protocol(), p.loop(),
+        o.printf(Locale.ROOT, "%-8s %-6s %11s %,11.0f %8.2f %8.2f %8.2f %9.2f %9.2f %7d %7s %6s %8s%n", p.protocol(), p.loop(),
                 Double.isNaN(p.targetRate()) ? "-" : String.format(Locale.ROOT, "%,.0f", p.targetRate()), p.throughput(),
                 p.latencyMillisAt(50), p.latencyMillisAt(90), p.latencyMillisAt(99), p.latencyMillisAt(99.9),
                 p.latency().getMaxValue() / 1000.0, p.failed() + p.indeterminate() + p.unfinished(),
-                p.cpuPercent().isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", p.cpuPercentTotal() / r.machine().cores()));
+                p.cpuPercent().isEmpty() ? "-" : String.format(Locale.ROOT, "%.0f", p.cpuPercentTotal() / r.machine().cores()),
+                ClaimsTable.fmt(p.generatorCpuPercent(), 0), p.loop().equals("open") ? ClaimsTable.fmt(p.sendLagMillisAt(99), 2) : "-");
     }
 
     /**

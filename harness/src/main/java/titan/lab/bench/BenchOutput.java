@@ -85,12 +85,25 @@ public final class BenchOutput {
         settings.put("protocols", s.protocols());
         settings.put("durationSeconds", s.duration().toMillis() / 1000.0);
         settings.put("warmupSeconds", s.warmup().toMillis() / 1000.0);
+        settings.put("clusterWarmupSeconds", s.clusterWarmup().toMillis() / 1000.0);
         settings.put("valueBytes", s.valueBytes());
         settings.put("keys", s.keys());
         settings.put("mix", s.mix().toString());
         settings.put("openLoopRatesAsFractionsOfMax", s.rateFractions());
-        settings.put("connectionsPerProtocol", s.connections());
-        settings.put("pipelinedRequestsPerTcpConnection", s.pipeline());
+        settings.put("httpConnectionsMax", s.httpConnections());
+        settings.put("tcpConnections", s.tcpConnections());
+        settings.put("pipelinedRequestsPerTcpConnectionMax", s.pipeline());
+        Map<String, Object> search = new LinkedHashMap<>();
+        search.put("on", s.search().on());
+        if (s.search().on()) {
+            search.put("stepSeconds", s.search().step().toMillis() / 1000.0);
+            search.put("stepWarmupSeconds", s.search().warmup().toMillis() / 1000.0);
+            search.put("stopsWhenGainBelow", s.search().gainMin());
+            search.put("how", "closed loops of doubling concurrency (HTTP: connections; TCP: pipeline depth on every "
+                    + "connection) until one gains less than the minimum; the measured closed loop runs at the best");
+        }
+        settings.put("maxSearch", search);
+        settings.put("compare", s.compare());
         settings.put("seed", s.seed());
         settings.put("latencyMeasuredFrom", "closed loop: the actual send; open loop: the intended send time "
                 + "(coordinated omission corrected, as wrk2)");
@@ -111,6 +124,25 @@ public final class BenchOutput {
         Map<String, Object> max = figure(closed.throughput(), "ops/s");
         max.put("samples", perSecond);
         out.put("maxThroughput", max);
+        if (p.maxAt() != null) {
+            Map<String, Object> at = new LinkedHashMap<>();
+            at.put("connections", p.maxAt().connections());
+            at.put("inFlightPerConnection", p.maxAt().perConnection());
+            at.put("inFlight", p.maxAt().inFlight());
+            out.put("maxFoundAt", at);
+        }
+        if (!p.search().isEmpty()) {
+            List<Map<String, Object>> steps = new java.util.ArrayList<>();
+            for (BenchResult.SearchStep step : p.search()) {
+                Map<String, Object> m = new LinkedHashMap<>();
+                m.put("connections", step.setting().connections());
+                m.put("inFlightPerConnection", step.setting().perConnection());
+                m.put("throughputOpsPerSecond", step.throughput());
+                m.put("p99Millis", step.p99Millis());
+                steps.add(m);
+            }
+            out.put("maxSearchSteps", steps);
+        }
         out.put("closedLoop", phase(closed, cores));
         Map<String, Object> open = new LinkedHashMap<>();
         for (BenchResult.OpenPhase o : p.openLoop()) {
@@ -143,6 +175,17 @@ public final class BenchOutput {
         if (!phase.cpuPercent().isEmpty()) {
             out.put("cpuPercentOfMachineAllNodes", lowerBetter(phase.cpuPercentTotal() / cores, "%"));
         }
+        Map<String, Object> generator = new LinkedHashMap<>();
+        generator.put("cpuPercentOfOneCore", lowerBetter(phase.generatorCpuPercent(), "%"));
+        if (phase.loop().equals("open")) {
+            Map<String, Object> lag = new LinkedHashMap<>();
+            for (double p : new double[] {50, 99, 100}) {
+                lag.put(p == 100 ? "max" : "p" + (int) p, figure(phase.sendLagMillisAt(p), "ms"));
+            }
+            generator.put("sendLagBehindSchedule", lag);
+            generator.put("sendsHeldByInFlightCap", phase.heldByCap());
+        }
+        out.put("generator", generator);
         return out;
     }
 
@@ -166,6 +209,19 @@ public final class BenchOutput {
             ratio.put("better", "higher");
             ratio.put("meaning", "tcp max throughput / http max throughput, measured in this run");
             out.put("tcpToHttpMaxThroughput", ratio);
+        }
+        BenchResult.ProtocolResult etcd = r.protocols().get("etcd");
+        if (etcd != null && etcd.closedLoop().throughput() > 0) {
+            for (String protocol : List.of("tcp", "http")) {
+                BenchResult.ProtocolResult p = r.protocols().get(protocol);
+                if (p != null) {
+                    Map<String, Object> ratio = figure(p.closedLoop().throughput() / etcd.closedLoop().throughput(), "ratio");
+                    ratio.put("better", "higher");
+                    ratio.put("meaning", "titan " + protocol + " max throughput / etcd JSON gateway max throughput, "
+                            + "measured in this run");
+                    out.put(protocol + "ToEtcdMaxThroughput", ratio);
+                }
+            }
         }
         return out;
     }

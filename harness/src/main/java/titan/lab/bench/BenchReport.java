@@ -17,6 +17,7 @@ import org.HdrHistogram.HistogramIterationValue;
 public final class BenchReport {
     private static final String[] TCP_COLORS = {"#0b2a5c", "#1f4e9c", "#3b7dd8", "#7fb0f0", "#a9cbf5"};
     private static final String[] HTTP_COLORS = {"#6e2d0b", "#b3541e", "#e07b39", "#f2b27f", "#f7d0ad"};
+    private static final String[] ETCD_COLORS = {"#1d4d1f", "#2e7d32", "#4caf50", "#91d095", "#c3e6c5"};
     private static final double SPECTRUM_X_MAX = 6; // 99.9999%
 
     private BenchReport() {
@@ -53,9 +54,19 @@ public final class BenchReport {
         row(b, "machine", m.cores() + " cores, " + m.cpuModel() + "; " + m.os() + "; " + m.java() + "; commit " + m.commit());
         row(b, "cluster", s.nodes() + " nodes, runtime " + s.runtime() + (s.fsync() ? ", fsync on" : ", fsync OFF"));
         row(b, "workload", s.mix() + ", " + s.keys() + " keys, " + s.valueBytes() + " B values");
-        row(b, "load", String.format(Locale.ROOT, "%d connections per protocol, %d pipelined per TCP connection; "
-                        + "%ds warm-up (not recorded) + %ds measured per phase; open loop at %s of each maximum",
-                s.connections(), s.pipeline(), s.warmup().toSeconds(), s.duration().toSeconds(), s.rateFractions()));
+        row(b, "load", String.format(Locale.ROOT, "up to %d HTTP connections (one request in flight each), up to %d TCP "
+                        + "connections x %d pipelined; %s; %ds warm-up (not recorded) + %ds measured per phase; open loop "
+                        + "at %s of each maximum", s.httpConnections(), s.tcpConnections(), s.pipeline(),
+                s.search().on() ? String.format(Locale.ROOT, "the maximum searched with %ds steps (+%ds warm-up) of "
+                        + "doubling concurrency", s.search().step().toSeconds(), s.search().warmup().toSeconds())
+                        : "the maximum measured at the full setting (no search)",
+                s.warmup().toSeconds(), s.duration().toSeconds(), s.rateFractions()));
+        row(b, "cluster warm-up", s.clusterWarmup().toSeconds() + " s of unrecorded load on each fresh cluster before "
+                + "its first phase");
+        if (!s.compare().isEmpty()) {
+            row(b, "compared with", "etcd (3 members on loopback, fsync on) through its v3 JSON gateway, "
+                    + "with the HTTP load (same keys, values, mix and connections), after Titan's cluster was stopped");
+        }
         b.append("</table>");
     }
 
@@ -65,46 +76,54 @@ public final class BenchReport {
     }
 
     private static void claims(StringBuilder b, BenchResult r) {
-        b.append("<h2>The original claims, measured</h2><table><tr><th>figure</th><th>claimed</th><th>measured</th>"
-                + "<th>met</th></tr>");
-        for (String protocol : List.of("tcp", "http")) {
-            BenchResult.ProtocolResult p = r.protocols().get(protocol);
-            Map<String, Double> claim = BenchOutput.CLAIMS.get(protocol);
-            String name = protocol.equals("tcp") ? "binary TCP" : "HTTP/JSON";
-            if (p == null) {
-                b.append("<tr><td>").append(name).append("</td><td colspan='3'>not run</td></tr>");
-                continue;
+        b.append("<h2>The original claims, measured</h2><table><tr>");
+        ClaimsTable.header(r).forEach(h -> b.append("<th>").append(SvgChart.esc(h)).append("</th>"));
+        b.append("</tr>");
+        for (ClaimsTable.Row row : ClaimsTable.rows(r)) {
+            b.append("<tr><td>").append(SvgChart.esc(row.figure())).append("</td>");
+            for (int i = 0; i < row.cells().size(); i++) {
+                Boolean met = row.met().get(i);
+                b.append(met == null ? "<td>" : met ? "<td class='met'>" : "<td class='miss'>")
+                        .append(SvgChart.esc(row.cells().get(i))).append(met == null ? "" : met ? " (met)" : " (missed)")
+                        .append("</td>");
             }
-            double tput = p.closedLoop().throughput();
-            claimRow(b, name + " max throughput", fmt(claim.get("maxThroughputOpsPerSecond"), "req/s"), fmt(tput, "req/s"),
-                    tput >= claim.get("maxThroughputOpsPerSecond"));
-            BenchResult.OpenPhase half = BenchOutput.nearHalf(p.openLoop());
-            if (half != null) {
-                double p99 = half.result().latencyMillisAt(99);
-                claimRow(b, String.format(Locale.ROOT, "%s p99 (open loop at %.2f of max)", name, half.fraction()),
-                        fmt(claim.get("p99Millis"), "ms"), fmt(p99, "ms"), p99 <= claim.get("p99Millis"));
-            }
-            if (!p.closedLoop().cpuPercent().isEmpty()) {
-                double cpu = p.closedLoop().cpuPercentTotal() / r.machine().cores();
-                claimRow(b, name + " CPU at max throughput (all nodes, % of machine)", fmt(claim.get("cpuPercent"), "%"),
-                        fmt(cpu, "%"), cpu <= claim.get("cpuPercent"));
-            }
+            b.append("</tr>");
         }
         b.append("</table><p class='note'>Claimed: Titan's write-up (78K req/s and p99 5 ms over binary TCP, 45K req/s "
                 + "and p99 12 ms over HTTP/JSON, CPU 35% vs 65%). The write-up does not say at which load its p99 "
                 + "and CPU were taken; here p99 is from the open loop nearest half the maximum and CPU from the "
-                + "closed loop.</p>");
+                + "closed loop. The generator rows show whether the load generator kept up: its own CPU (client I/O "
+                + "and driving threads) and how late it sent against its open-loop schedule.</p>");
+        searchTable(b, r);
     }
 
-    private static void claimRow(StringBuilder b, String figure, String claimed, String measured, boolean met) {
-        b.append("<tr><td>").append(SvgChart.esc(figure)).append("</td><td>").append(claimed).append("</td><td>")
-                .append(measured).append("</td><td class='").append(met ? "met'>yes" : "miss'>no").append("</td></tr>");
+    private static void searchTable(StringBuilder b, BenchResult r) {
+        boolean any = r.protocols().values().stream().anyMatch(p -> !p.search().isEmpty());
+        if (!any) {
+            return;
+        }
+        b.append("<h2>The search for each maximum</h2><table><tr><th>protocol</th><th>setting</th><th>in flight</th>"
+                + "<th>req/s</th><th>p99 ms</th></tr>");
+        r.protocols().forEach((protocol, p) -> p.search().forEach(step -> b.append("<tr><td>").append(protocol)
+                .append("</td><td>").append(SvgChart.esc(step.setting().toString()))
+                .append(step.setting().equals(p.maxAt()) ? " (max)" : "").append("</td><td>")
+                .append(step.setting().inFlight()).append("</td><td>").append(fmt(step.throughput(), ""))
+                .append("</td><td>").append(fmt(step.p99Millis(), "")).append("</td></tr>")));
+        b.append("</table>");
+    }
+
+    private static String[] colors(String protocol) {
+        return switch (protocol) {
+            case "tcp" -> TCP_COLORS;
+            case "http" -> HTTP_COLORS;
+            default -> ETCD_COLORS;
+        };
     }
 
     private static String spectrum(BenchResult r) {
         List<SvgChart.Series> series = new ArrayList<>();
         r.protocols().forEach((protocol, p) -> {
-            String[] colors = protocol.equals("tcp") ? TCP_COLORS : HTTP_COLORS;
+            String[] colors = colors(protocol);
             for (int i = 0; i < p.openLoop().size(); i++) {
                 BenchResult.OpenPhase o = p.openLoop().get(i);
                 series.add(new SvgChart.Series(String.format(Locale.ROOT, "%s open %.2f of max (%.0f/s)", protocol,
@@ -144,11 +163,11 @@ public final class BenchReport {
         r.protocols().forEach((protocol, p) -> {
             labels.add(protocol + " max");
             values.add(p.closedLoop().throughput());
-            colors.add(protocol.equals("tcp") ? TCP_COLORS[1] : HTTP_COLORS[1]);
+            colors.add(colors(protocol)[1]);
             for (BenchResult.OpenPhase o : p.openLoop()) {
                 labels.add(String.format(Locale.ROOT, "%s %.2f", protocol, o.fraction()));
                 values.add(o.result().throughput());
-                colors.add(protocol.equals("tcp") ? TCP_COLORS[3] : HTTP_COLORS[3]);
+                colors.add(colors(protocol)[3]);
             }
         });
         return SvgChart.bars("Throughput (successful requests/s)", "req/s", labels, values, colors);
@@ -161,18 +180,18 @@ public final class BenchReport {
         r.protocols().forEach((protocol, p) -> {
             labels.add(protocol + " max");
             values.add(p.closedLoop().cpuPercentTotal() / r.machine().cores());
-            colors.add(protocol.equals("tcp") ? TCP_COLORS[1] : HTTP_COLORS[1]);
+            colors.add(colors(protocol)[1]);
             for (BenchResult.OpenPhase o : p.openLoop()) {
                 labels.add(String.format(Locale.ROOT, "%s %.2f", protocol, o.fraction()));
                 values.add(o.result().cpuPercentTotal() / r.machine().cores());
-                colors.add(protocol.equals("tcp") ? TCP_COLORS[3] : HTTP_COLORS[3]);
+                colors.add(colors(protocol)[3]);
             }
         });
         return SvgChart.bars("CPU of all nodes (% of the machine)", "%", labels, values, colors);
     }
 
     private static String overTime(String protocol, BenchResult.ProtocolResult p) {
-        String[] colors = protocol.equals("tcp") ? TCP_COLORS : HTTP_COLORS;
+        String[] colors = colors(protocol);
         List<SvgChart.Series> series = new ArrayList<>();
         series.add(new SvgChart.Series("closed loop", colors[0], true, timePoints(p.closedLoop())));
         for (int i = 0; i < p.openLoop().size(); i++) {
@@ -197,7 +216,7 @@ public final class BenchReport {
         b.append("<h2>Every phase</h2><table><tr><th>protocol</th><th>loop</th><th>in flight</th><th>target req/s</th>"
                 + "<th>achieved req/s</th><th>p50 ms</th><th>p90 ms</th><th>p99 ms</th><th>p99.9 ms</th><th>max ms</th>"
                 + "<th>ok</th><th>failed</th><th>indeterminate</th><th>unfinished</th><th>CPU % of machine</th>"
-                + "<th>files</th></tr>");
+                + "<th>generator CPU % of a core</th><th>send lag p99 ms</th><th>files</th></tr>");
         r.protocols().forEach((protocol, p) -> {
             phaseRow(b, r, p.closedLoop(), BenchOutput.fileStem(protocol, null));
             p.openLoop().forEach(o -> phaseRow(b, r, o.result(), BenchOutput.fileStem(protocol, o.fraction())));
@@ -217,6 +236,8 @@ public final class BenchReport {
                 .append("</td><td>").append(p.failed()).append("</td><td>").append(p.indeterminate()).append("</td><td>")
                 .append(p.unfinished()).append("</td><td>")
                 .append(p.cpuPercent().isEmpty() ? "-" : fmt(p.cpuPercentTotal() / r.machine().cores(), ""))
+                .append("</td><td>").append(Double.isNaN(p.generatorCpuPercent()) ? "-" : fmt(p.generatorCpuPercent(), ""))
+                .append("</td><td>").append(p.loop().equals("open") ? fmt(p.sendLagMillisAt(99), "") : "-")
                 .append("</td><td>").append(stem).append(".hgrm, .hlog</td></tr>");
     }
 

@@ -71,6 +71,8 @@ public final class LoadGenerator {
         final long warmupEnd;
         final long end;
         final long intervalNanos = settings.interval().toNanos();
+        final org.HdrHistogram.Histogram sendLag = new org.HdrHistogram.Histogram(3); // driving thread only
+        long heldByCap;
         long nextBoundary;
         long lastHarvest;
 
@@ -130,7 +132,8 @@ public final class LoadGenerator {
         PhaseResult result(String protocol, String loop, double rate, int concurrency, long unfinished) {
             return new PhaseResult(protocol, loop, rate, concurrency, recorder.latencyTotal(), recorder.serviceTotal(),
                     recorder.ok(), recorder.failed(), recorder.indeterminate(), recorder.okInWindow(), unfinished,
-                    seconds(end - warmupEnd), recorder.points(), recorder.hlogText(), Map.of());
+                    seconds(end - warmupEnd), recorder.points(), recorder.hlogText(), Map.of(), sendLag.copy(), heldByCap,
+                    Double.NaN);
         }
     }
 
@@ -207,6 +210,7 @@ public final class LoadGenerator {
         double intervalNanos = 1e9 / ratePerSecond;
         SplittableRandom random = new SplittableRandom(settings.seed());
         AtomicInteger inFlight = new AtomicInteger();
+        boolean held = false;
         for (long i = 0; ; ) {
             long intended = t.start + (long) (i * intervalNanos);
             if (intended >= t.end) {
@@ -219,19 +223,30 @@ public final class LoadGenerator {
                 continue;
             }
             if (inFlight.get() >= settings.maxInFlight()) {
+                held = true;
                 t.sleepUntil(now + POLL_NANOS); // a completion wakes us earlier
                 continue;
             }
-            send(t, clients.get((int) (i % clients.size())), random, intended, inFlight);
+            send(t, clients.get((int) (i % clients.size())), random, intended, inFlight, held);
+            held = false;
             i++;
         }
         long unfinished = t.drain(inFlight);
         return t.result(protocol, "open", ratePerSecond, settings.maxInFlight(), unfinished);
     }
 
-    private void send(Timeline t, TitanClient client, SplittableRandom random, long intended, AtomicInteger inFlight) {
+    private void send(Timeline t, TitanClient client, SplittableRandom random, long intended, AtomicInteger inFlight,
+                      boolean held) {
         long sent = clock.nanoTime();
         boolean measured = intended >= t.warmupEnd;
+        if (measured) {
+            if (held) {
+                t.heldByCap++; // late because the server had the cap's worth in flight: its delay, not ours
+            } else {
+                // The generator's own lag: how late it sends against its schedule when nothing held it back.
+                t.sendLag.recordValue(Math.max(0, sent - intended) / 1000);
+            }
+        }
         inFlight.incrementAndGet();
         workload.issue(client, random, value).whenComplete((outcome, error) -> {
             long done = clock.nanoTime();

@@ -12,22 +12,56 @@ import java.util.stream.Stream;
 
 import titan.client.Endpoint;
 import titan.lab.runtime.ClusterProbe;
+import titan.lab.runtime.ClusterRuntime;
+import titan.lab.runtime.DockerRuntime;
 import titan.lab.runtime.LocalRuntime;
 
 /**
- * The benchmark's cluster on the local runtime: child node processes on loopback, data in a
- * temporary directory that is deleted afterwards. {@code fsync=false} starts the nodes with the
- * unsafe {@code no-fsync} switch (for a side-by-side figure only). Peer traffic passes through the
- * runtime's link proxies, as in every lab test; they cost the lab's JVM some CPU.
+ * The benchmark's cluster on one of the lab's runtimes, data in a temporary directory that is
+ * deleted afterwards. {@code fsync=false} starts the nodes with the unsafe {@code no-fsync} switch
+ * (for a side-by-side figure only).
+ * <ul>
+ *   <li>{@link #local()}: child node processes on loopback. Peer traffic passes through the
+ *       runtime's link proxies, as in every lab test; they cost the lab's JVM some CPU.</li>
+ *   <li>{@link #docker()}: one container per node, clients through the ports published on
+ *       127.0.0.1. The nodes' processes live in the containers' namespaces, so there is no pid to
+ *       read CPU from: the CPU columns stay empty.</li>
+ * </ul>
  */
 final class LocalLauncher implements ClusterLauncher {
     private static final Duration LEADER_TIMEOUT = Duration.ofSeconds(120);
 
+    /** Makes the runtime for a spec in a folder; started by the launcher. */
+    interface RuntimeMaker {
+        ClusterRuntime make(Spec spec, Path dir, List<String> unsafe);
+    }
+
+    private final RuntimeMaker maker;
+
+    private LocalLauncher(RuntimeMaker maker) {
+        this.maker = maker;
+    }
+
+    static LocalLauncher local() {
+        return new LocalLauncher((spec, dir, unsafe) -> new LocalRuntime(LocalRuntime.Options.defaults(spec.nodes(),
+                dir.resolve("nodes"), dir.resolve("nodes.pid"), unsafe, 1)));
+    }
+
+    static LocalLauncher docker() {
+        return new LocalLauncher((spec, dir, unsafe) -> new DockerRuntime(DockerRuntime.Options.defaults(spec.nodes(),
+                dir.resolve("nodes"), unsafe)));
+    }
+
     @Override
     public Cluster start(Spec spec) throws Exception {
         Path dir = Files.createTempDirectory("titan-bench");
-        LocalRuntime runtime = new LocalRuntime(LocalRuntime.Options.defaults(spec.nodes(), dir.resolve("nodes"),
-                dir.resolve("nodes.pid"), spec.fsync() ? List.of() : List.of("no-fsync"), 1));
+        ClusterRuntime runtime;
+        try {
+            runtime = maker.make(spec, dir, spec.fsync() ? List.of() : List.of("no-fsync"));
+        } catch (RuntimeException | Error e) {
+            deleteQuietly(dir);
+            throw e;
+        }
         try {
             runtime.startAll();
             ClusterProbe probe = new ClusterProbe(runtime.endpoints());

@@ -5,6 +5,7 @@ import java.util.List;
 
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import titan.client.ClientOptions;
 import titan.client.Endpoint;
 import titan.client.HttpTitanClient;
@@ -23,7 +24,7 @@ public final class TitanClientFactory implements ClientFactory, AutoCloseable {
     private final ClientOptions options;
 
     public TitanClientFactory(int pipeline, int ioThreads, Duration timeout) {
-        this.group = new NioEventLoopGroup(ioThreads);
+        this.group = new NioEventLoopGroup(ioThreads, new DefaultThreadFactory(GeneratorCpu.CLIENT_THREAD_PREFIX, true));
         this.options = ClientOptions.defaults().withConnectionsPerNode(1).withInFlightMax(pipeline).withTimeout(timeout)
                 .withIoThreads(ioThreads);
     }

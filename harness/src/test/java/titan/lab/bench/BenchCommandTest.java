@@ -12,7 +12,7 @@ import titan.lab.cli.TitanLab;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-/** {@code titan-lab bench}: argument checks (254) and the clear refusal while no runtime is connected (255). */
+/** {@code titan-lab bench}: argument checks (254) and the clear refusal of --compare etcd without etcd (254). */
 class BenchCommandTest {
     @TempDir
     Path store;
@@ -44,12 +44,16 @@ class BenchCommandTest {
         assertThat(run("--connections", "0")).isEqualTo(TitanLab.EXIT_USAGE);
     }
 
-    // The Docker runtime is not connected to the benchmark yet: a run is refused with a message that says so.
+    // --compare etcd without an etcd binary is refused in one line before anything starts.
     @Test
-    void withoutARuntimeItSaysSoAndRunsNothing() {
-        assertThat(run("--runtime", "docker")).isEqualTo(TitanLab.EXIT_INTERNAL);
-        assertThat(err.toString()).contains("the 'docker' runtime cannot start a cluster for the benchmark in this build yet");
+    void comparingWithoutEtcdSaysSoAndRunsNothing() {
+        assertThat(run("--compare", "etcd", "--etcd", store.resolve("no-such-etcd").toString())).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains("--compare etcd needs an etcd binary").contains("nothing was run")
+                .doesNotContain("\tat ");
+        assertThat(err.toString().strip().lines().count()).isEqualTo(1);
         assertThat(store.resolve("bench")).doesNotExist();
+        assertThat(run("--compare", "zookeeper")).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(err.toString()).contains("--compare takes etcd");
     }
 
     @Test

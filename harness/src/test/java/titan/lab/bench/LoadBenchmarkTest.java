@@ -95,7 +95,7 @@ class LoadBenchmarkTest {
         }
         assertThat(intervals).isEqualTo(5); // 4 measured seconds, then the drain: requests sent before the end
         String html = Files.readString(dir.resolve("report.html"));
-        assertThat(html).contains("<svg").contains("78,000 req/s").contains("45,000 req/s").contains("Latency by percentile")
+        assertThat(html).contains("<svg").contains("<td>78,000</td>").contains("<td>45,000</td>").contains("Latency by percentile")
                 .doesNotContain("<script").doesNotContain("http://").doesNotContain("https://");
     }
 
@@ -137,5 +137,51 @@ class LoadBenchmarkTest {
         BenchResult r = new LoadBenchmark(settings, clock, (phase, elapsed, total, point) -> { })
                 .run(ENDPOINTS, Map.of("n1", 1L), warmupOnly, (p, e) -> new FakeTitanClient(clock, server, "n1"), MACHINE);
         assertThat(r.protocols().get("tcp").closedLoop().cpuPercent().get("n1")).isLessThan(1.0);
+    }
+
+    // The search for the maximum climbs the ladder (HTTP: 2, 4, 8, 16 connections) against a server
+    // that serves 4 at once in 1 ms: 2,000/s, 4,000/s, then 8 connections gain nothing and the
+    // search stops there; the measured closed loop and the open loops run at 4 connections.
+    @Test
+    void theSearchStopsWhereMoreInFlightNoLongerPaysAndMeasuresAtTheBest() throws InterruptedException {
+        SimLoadClock clock = new SimLoadClock();
+        FakeServer http = new FakeServer(4, 1_000_000);
+        BenchSettings settings = new BenchSettings(List.of("http"), Duration.ofSeconds(4), Duration.ofSeconds(1), 16, 10,
+                Mix.parse("writes"), List.of(0.5), 16, 2, 8, "fake", 3, true, 1,
+                new BenchSettings.Search(true, Duration.ofSeconds(2), Duration.ofSeconds(1), 0.05), List.of(),
+                Duration.ofSeconds(3));
+        assertThat(settings.ladder("http")).extracting(BenchSettings.Setting::connections).containsExactly(2, 4, 8, 16);
+        assertThat(settings.ladder("tcp")).extracting(BenchSettings.Setting::perConnection).containsExactly(1, 2, 4, 8);
+        BenchResult r = new LoadBenchmark(settings, clock, (phase, elapsed, total, point) -> { }, () -> 0)
+                .run(ENDPOINTS, Map.of("n1", 1L), pid -> OptionalLong.of(0), (p, e) -> new FakeTitanClient(clock, http, "n1"),
+                        MACHINE);
+        BenchResult.ProtocolResult p = r.protocols().get("http");
+        assertThat(p.search()).extracting(step -> step.setting().connections()).containsExactly(2, 4, 8);
+        assertThat(p.search().get(0).throughput()).isCloseTo(2000, within(20.0));
+        assertThat(p.search().get(1).throughput()).isCloseTo(4000, within(40.0));
+        assertThat(p.maxAt()).isEqualTo(new BenchSettings.Setting(4, 1));
+        assertThat(p.closedLoop().concurrency()).isEqualTo(4);
+        assertThat(p.closedLoop().throughput()).isCloseTo(4000, within(40.0));
+        assertThat(p.openLoop().get(0).result().concurrency()).isEqualTo(4);
+        assertThat(p.closedLoop().generatorCpuPercent()).isZero();
+    }
+
+    // The claims table: TCP and HTTP against the original's figures (a miss says so), etcd's column
+    // when it ran, and bench.json's etcd ratios.
+    @Test
+    void theClaimsTableHasEtcdBesideTitanWhenItRan() throws InterruptedException {
+        BenchResult titan = run(1_000_000);
+        Map<String, BenchResult.ProtocolResult> all = new java.util.LinkedHashMap<>(titan.protocols());
+        all.put("etcd", titan.protocols().get("http"));
+        BenchResult withEtcd = new BenchResult(titan.settings(), MACHINE, titan.startedAt(), all);
+        assertThat(ClaimsTable.header(titan)).doesNotContain("etcd JSON gateway");
+        assertThat(ClaimsTable.header(withEtcd)).endsWith("etcd JSON gateway");
+        StringWriter text = new StringWriter();
+        ClaimsTable.print(new PrintWriter(text, true), withEtcd);
+        assertThat(text.toString()).contains("78,000").contains("4,000 (missed)").contains("2,000 (missed)")
+                .contains("etcd JSON gateway");
+        Map<String, Object> json = BenchOutput.json(withEtcd);
+        assertThat(json.get("ratios").toString()).contains("tcpToEtcdMaxThroughput").contains("httpToEtcdMaxThroughput");
+        assertThat(BenchReport.html(withEtcd)).contains("etcd JSON gateway").contains("(missed)");
     }
 }

@@ -99,4 +99,24 @@ class LoadGeneratorTest {
         assertThat(points.get(points.size() - 2).p50Millis()).isGreaterThan(points.get(1).p50Millis());
         assertThat(open.unfinished()).isPositive(); // 5 s of drain cannot clear a backlog of ~10 s
     }
+
+    // The generator's own lag is told apart from the server's: on simulated time the generator is
+    // never late by itself (lag 0 for every send), while behind a one-second stall with at most 10
+    // in flight the cap holds sends back; those are counted as held, not as the generator's lag.
+    @Test
+    void sendLagIsTheGeneratorsOwnAndTheCapsHoldsAreCountedApart() throws InterruptedException {
+        PhaseResult healthy = generator(10).openLoop("tcp", clients(new FakeServer(1, MS)), 500);
+        assertThat(healthy.heldByCap()).isZero();
+        assertThat(healthy.sendLag().getTotalCount()).isEqualTo(5000);
+        assertThat(healthy.sendLagMillisAt(100)).isZero();
+
+        clock.sleepUntil(clock.nanoTime() + S);
+        long start = clock.nanoTime();
+        PhaseResult stalled = generator(10).openLoop("tcp",
+                clients(new FakeServer(1, MS).stall(start + 3 * S, start + 4 * S)), 500);
+        assertThat(stalled.heldByCap()).isGreaterThan(400); // about a second's worth at 500/s
+        assertThat(stalled.sendLag().getTotalCount() + stalled.heldByCap()).isEqualTo(5000);
+        assertThat(stalled.sendLagMillisAt(100)).isZero();
+        assertThat(stalled.latencyMillisAt(99)).isGreaterThan(500); // still timed from the intended send
+    }
 }
