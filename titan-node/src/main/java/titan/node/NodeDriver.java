@@ -65,6 +65,7 @@ public final class NodeDriver {
     private final Replica replica;
     private final SyncRunner syncs;
     private final AfterStep afterStep;
+    private final boolean applyDuringSync;
     private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
     private boolean syncing;
     private boolean held;
@@ -74,9 +75,19 @@ public final class NodeDriver {
     private long syncedEntries;
 
     public NodeDriver(Replica replica, SyncRunner syncs, AfterStep afterStep) {
+        this(replica, syncs, afterStep, true);
+    }
+
+    /**
+     * @param applyDuringSync false restores the earlier rhythm (every input waits for the sync, and
+     *                        applying waits for the sync of the Ready that carries it), kept only to
+     *                        measure the two side by side (WritePathProbe in the tests)
+     */
+    NodeDriver(Replica replica, SyncRunner syncs, AfterStep afterStep, boolean applyDuringSync) {
         this.replica = replica;
         this.syncs = syncs;
         this.afterStep = afterStep;
+        this.applyDuringSync = applyDuringSync;
     }
 
     public Replica replica() {
@@ -100,7 +111,7 @@ public final class NodeDriver {
      * any other message is queued as in {@link #step}.
      */
     public void deliver(Message message) {
-        if (syncing && !held && RaftCore.steppableWhilePending(message)) {
+        if (applyDuringSync && syncing && !held && RaftCore.steppableWhilePending(message)) {
             replica.core().step(message);
             afterStep.afterStep(); // observers see the commit before anything is applied
             replica.applyWhileSyncing();
@@ -133,7 +144,9 @@ public final class NodeDriver {
             replica.persist(ready);
             if (replica.mustSync(ready)) {
                 replica.sendBeforeSync(ready);
-                replica.applyBeforeSync(ready);
+                if (applyDuringSync) {
+                    replica.applyBeforeSync(ready);
+                }
                 syncing = true;
                 inProgress = ready;
                 syncs.startSync(this::syncDone);
