@@ -3,6 +3,8 @@ package titan.node;
 import java.util.ArrayDeque;
 import java.util.Optional;
 
+import titan.raft.Message;
+import titan.raft.RaftCore;
 import titan.raft.Ready;
 
 /**
@@ -11,9 +13,12 @@ import titan.raft.Ready;
  * round takes every input that arrived, then handles the {@link Ready} they produced:
  * <pre>
  *   step inputs ──► ready ──► persist (buffered) ──► send requests ──► sync ─────► finish
- *        ▲                                            (early, below)   (off the    (send responses,
- *        │                                                              loop)       apply, answer,
- *        └──── inputs that arrive during the sync wait in the inbox ◄───────────────  advance)
+ *        ▲                                           apply what was    (off the    (send responses,
+ *        │                                           durable already    loop)       apply the rest,
+ *        │                                           (early, below)                 answer, advance)
+ *        └──── inputs that arrive during the sync wait in the inbox ◄───────────────
+ *              except acknowledgements to the leader: stepped at once, and what they
+ *              commit (if durable here) is applied and answered during the sync
  * </pre>
  * <b>Group commit.</b> While a sync runs, inputs queue in the inbox; when it completes they are all
  * stepped together, so their entries share the next sync and the next AppendRequest.
@@ -25,6 +30,17 @@ import titan.raft.Ready;
  * candidate counts votes only after its own vote is durable (responses wait in the inbox). Every
  * response (vote grants, append acknowledgements) waits for the sync: it promises durable state
  * (Figure 2).
+ *
+ * <p><b>Apply without waiting for a sync</b> (the rest of etcd's asynchronous storage writes that
+ * Titan takes). Committed entries that are durable here are final, so they are applied and their
+ * clients answered as soon as they are known: a Ready's entries to apply that were durable before
+ * it are applied before its sync ({@link Replica#applyBeforeSync}), and the leader steps the append
+ * and heartbeat acknowledgements that arrive during a sync at once ({@link #deliver}), applying
+ * what they commit ({@link Replica#applyWhileSyncing}). A leader's own entries count towards a
+ * commit only once durable here, so nothing a sync is still writing is ever applied early. Without
+ * this, a write waited for the leader's sync, the follower's, the end of the leader's next sync
+ * (its acknowledgement waited in the inbox) and one more sync (its apply rode on the Ready of the
+ * next batch): see docs/performance.md.
  *
  * <p>Not thread-safe: one thread (the owner) calls every method. {@link SyncRunner} implementations
  * must report back on that thread.
@@ -49,6 +65,7 @@ public final class NodeDriver {
     private final Replica replica;
     private final SyncRunner syncs;
     private final AfterStep afterStep;
+    private final boolean applyDuringSync;
     private final ArrayDeque<Runnable> inbox = new ArrayDeque<>();
     private boolean syncing;
     private boolean held;
@@ -58,9 +75,19 @@ public final class NodeDriver {
     private long syncedEntries;
 
     public NodeDriver(Replica replica, SyncRunner syncs, AfterStep afterStep) {
+        this(replica, syncs, afterStep, true);
+    }
+
+    /**
+     * @param applyDuringSync false restores the earlier rhythm (every input waits for the sync, and
+     *                        applying waits for the sync of the Ready that carries it), kept only to
+     *                        measure the two side by side (WritePathProbe in the tests)
+     */
+    NodeDriver(Replica replica, SyncRunner syncs, AfterStep afterStep, boolean applyDuringSync) {
         this.replica = replica;
         this.syncs = syncs;
         this.afterStep = afterStep;
+        this.applyDuringSync = applyDuringSync;
     }
 
     public Replica replica() {
@@ -77,9 +104,32 @@ public final class NodeDriver {
         afterStep.afterStep();
     }
 
+    /**
+     * Steps a peer message. During a sync, an acknowledgement to the leader (what
+     * {@link RaftCore#steppableWhilePending} admits) is stepped at once, and the entries it commits
+     * that are durable here are applied and their clients answered without waiting for the sync;
+     * any other message is queued as in {@link #step}.
+     */
+    public void deliver(Message message) {
+        if (applyDuringSync && syncing && !held && RaftCore.steppableWhilePending(message)) {
+            replica.core().step(message);
+            afterStep.afterStep(); // observers see the commit before anything is applied
+            replica.applyWhileSyncing();
+            afterStep.afterStep();
+            return;
+        }
+        step(() -> replica.core().step(message));
+    }
+
     /** {@link #step} then {@link #drive}: one input, one round (the simulator's rhythm). */
     public void input(Runnable work) {
         step(work);
+        drive();
+    }
+
+    /** {@link #deliver} then {@link #drive}: one message, one round (the simulator's rhythm). */
+    public void input(Message message) {
+        deliver(message);
         drive();
     }
 
@@ -94,6 +144,9 @@ public final class NodeDriver {
             replica.persist(ready);
             if (replica.mustSync(ready)) {
                 replica.sendBeforeSync(ready);
+                if (applyDuringSync) {
+                    replica.applyBeforeSync(ready);
+                }
                 syncing = true;
                 inProgress = ready;
                 syncs.startSync(this::syncDone);

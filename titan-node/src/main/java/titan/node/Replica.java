@@ -34,9 +34,11 @@ import titan.raft.UnsafeMode;
  * <pre>
  *   ready = replica.nextReady()
  *   replica.persist(ready)        // write snapshot, entries, hard state (not yet durable)
- *   replica.sendBeforeSync(ready) // if it must sync: requests may leave now
- *   store.sync()                  // if ready.mustSync(): one fsync for the whole batch (group commit)
- *   replica.finish(ready)         // send the rest, apply, answer clients, advance, maybe compact
+ *   replica.sendBeforeSync(ready)  // if it must sync: requests may leave now
+ *   replica.applyBeforeSync(ready) // if it must sync: apply what was durable here already, answer
+ *   store.sync()                   // if ready.mustSync(): one fsync for the whole batch (group commit)
+ *     (meanwhile: acknowledgements stepped, replica.applyWhileSyncing() applies what they commit)
+ *   replica.finish(ready)          // send the rest, apply the rest, answer clients, advance, maybe compact
  * </pre>
  * Not thread-safe.
  */
@@ -83,6 +85,10 @@ public final class Replica {
     private long nextReadId = 1;
     /** The Ready whose requests {@link #sendBeforeSync} already sent, until it is finished. */
     private Ready sentBeforeSync;
+    /** The Ready whose durable part {@link #applyBeforeSync} applied, until it is finished. */
+    private Ready appliedBeforeSync;
+    /** How many of {@code appliedBeforeSync}'s entries to apply were applied before its sync. */
+    private int appliedBeforeSyncCount;
 
     public Replica(RaftCore core, LogStore store, Transport transport, KvStateMachine stateMachine, Options options,
                    Observer observer) {
@@ -221,8 +227,61 @@ public final class Replica {
                 && options.unsafe().contains(UnsafeMode.APPEND_ACK_BEFORE_DURABLE));
     }
 
+    /**
+     * Steps 3–4 of {@link Ready} for what needs no sync of {@code ready}: applies the entries to
+     * apply that were durable here before it (a leader's commit index never passes its own durable
+     * index, so for a leader that is all of them) and registers its confirmed reads, answering
+     * clients now instead of after the sync. A committed entry durable here is final (see
+     * {@link RaftCore#readyToApply()}); the entries of {@code ready} itself are not durable here yet
+     * and wait for {@link #finish}. A Ready that installs a snapshot is handled whole in finish.
+     */
+    public void applyBeforeSync(Ready ready) {
+        if (ready.snapshotToInstall() != null) {
+            return;
+        }
+        long durable = core.durableIndex();
+        int count = 0;
+        for (Entry entry : ready.entriesToApply()) {
+            if (entry.index() > durable) {
+                break;
+            }
+            apply(entry);
+            count++;
+        }
+        for (ReadState state : ready.readStates()) {
+            onReadState(state);
+        }
+        serveReads();
+        appliedBeforeSync = ready;
+        appliedBeforeSyncCount = count;
+    }
+
+    /**
+     * While a Ready's sync runs: applies what the core hands out through
+     * {@link RaftCore#readyToApply()} (entries committed and durable here, reads confirmed) and
+     * answers their clients. The driver calls it after stepping the acknowledgements that
+     * {@link RaftCore#steppableWhilePending} admits.
+     */
+    public void applyWhileSyncing() {
+        for (Optional<Ready> next = core.readyToApply(); next.isPresent(); next = core.readyToApply()) {
+            Ready batch = next.get();
+            for (Entry entry : batch.entriesToApply()) {
+                apply(entry);
+            }
+            for (ReadState state : batch.readStates()) {
+                onReadState(state);
+            }
+            serveReads();
+            core.advance(batch);
+        }
+    }
+
     /** Steps 2–4 of {@link Ready}, after the sync: send, apply, answer clients, advance. */
     public void finish(Ready ready) {
+        boolean appliedEarly = appliedBeforeSync == ready;
+        int skip = appliedEarly ? appliedBeforeSyncCount : 0;
+        appliedBeforeSync = null;
+        appliedBeforeSyncCount = 0;
         boolean early = sentBeforeSync == ready;
         sentBeforeSync = null;
         if (!early) {
@@ -242,11 +301,14 @@ public final class Replica {
         if (options.unsafe().contains(UnsafeMode.ACK_BEFORE_COMMIT)) {
             answerEarly(ready.entriesToPersist());
         }
-        for (Entry entry : ready.entriesToApply()) {
-            apply(entry);
+        List<Entry> toApply = ready.entriesToApply();
+        for (int i = skip; i < toApply.size(); i++) {
+            apply(toApply.get(i));
         }
-        for (ReadState state : ready.readStates()) {
-            onReadState(state);
+        if (!appliedEarly) {
+            for (ReadState state : ready.readStates()) {
+                onReadState(state);
+            }
         }
         serveReads();
         core.advance(ready);

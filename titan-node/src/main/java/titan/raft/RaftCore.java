@@ -28,7 +28,10 @@ import titan.raft.quorum.MajorityQuorum;
  * generator, so a seed determines everything.
  *
  * <p>Not thread-safe: exactly one driver owns it. Between {@link #ready()} returning a batch and
- * {@link #advance(Ready)}, the driver must not call anything else on the core.
+ * {@link #advance(Ready)} (while the driver makes that batch durable), the driver may only
+ * {@link #step} the responses that {@link #steppableWhilePending} admits, take
+ * {@link #readyToApply()} batches and advance them, and observe; anything else waits for the
+ * advance (a part of etcd-io/raft's asynchronous storage writes, see {@link #readyToApply()}).
  *
  * <p>This class holds the follower and candidate behaviour and the term rules (§5.1, §5.2);
  * the leader's replication, commitment and reads live in {@link Leader}.
@@ -55,6 +58,10 @@ public final class RaftCore {
     private Snapshot snapshotToInstall;
     private HardState persistedHardState;
     private Ready pendingReady;
+    /** A {@link #readyToApply()} batch handed out and not yet advanced. */
+    private Ready pendingApply;
+    /** The last index handed out to apply (in a Ready or an apply batch); at least the applied index. */
+    private long applyHandedOut;
 
     public RaftCore(RaftConfig config, PersistentState state, RandomGenerator random) {
         this.config = Objects.requireNonNull(config);
@@ -64,6 +71,7 @@ public final class RaftCore {
         this.term = state.hardState().term();
         this.votedFor = state.hardState().votedFor();
         this.persistedHardState = state.hardState();
+        this.applyHandedOut = log.applied();
         resetElectionTimer();
     }
 
@@ -82,9 +90,13 @@ public final class RaftCore {
         }
     }
 
-    /** Handles one message from a peer. Messages addressed elsewhere are a driver bug. */
+    /**
+     * Handles one message from a peer. Messages addressed elsewhere are a driver bug, and so is a
+     * message that {@link #steppableWhilePending} refuses while a Ready is pending.
+     */
     public void step(Message m) {
-        checkNotInReady();
+        Invariants.check(pendingReady == null || steppableWhilePending(m),
+                "the driver stepped a %s between ready() and advance()", m.getClass().getSimpleName());
         Invariants.check(m.to().equals(self), "%s received a message for %s", self, m.to());
         if (m.term() > term && !acceptHigherTerm(m)) {
             return;
@@ -159,6 +171,19 @@ public final class RaftCore {
         return log.compact(index, stateMachineData);
     }
 
+    /**
+     * Whether the driver may step {@code m} while a Ready is pending (its sync in progress): the
+     * responses to a leader's appends and heartbeats. They only move the leader's view of its
+     * followers, its commit index (which counts the leader itself only up to its durable index, so
+     * the pending entries never count) and its read confirmations; anything they make the core send
+     * waits for the next Ready. Everything else may depend on, or change, state that the pending
+     * Ready is making durable: a vote response counted before the candidate's own vote is durable
+     * could elect two leaders in one term after a crash (§5.2, Figure 2), so those wait.
+     */
+    public static boolean steppableWhilePending(Message m) {
+        return m instanceof AppendResponse || m instanceof HeartbeatResponse;
+    }
+
     /** The next batch of work, if there is any. */
     public Optional<Ready> ready() {
         checkNotInReady();
@@ -170,7 +195,7 @@ public final class RaftCore {
         boolean voteChanged = hardState.term() != persistedHardState.term()
                 || !Objects.equals(hardState.votedFor(), persistedHardState.votedFor());
         List<Entry> toPersist = log.unstableEntries();
-        List<Entry> toApply = log.entriesToApply();
+        List<Entry> toApply = log.entriesToApply(applyHandedOut, log.committed());
         if (!hardStateChanged && toPersist.isEmpty() && snapshotToInstall == null && outbox.isEmpty()
                 && toApply.isEmpty() && readStates.isEmpty()) {
             return Optional.empty();
@@ -181,12 +206,55 @@ public final class RaftCore {
         outbox.clear();
         readStates.clear();
         snapshotToInstall = null;
+        if (!toApply.isEmpty()) {
+            applyHandedOut = toApply.get(toApply.size() - 1).index();
+        }
         return Optional.of(pendingReady);
+    }
+
+    /**
+     * While a Ready is pending: the entries committed since that are durable <em>here</em> and not
+     * yet handed out, and the reads confirmed since, for the driver to apply and answer now rather
+     * than after the pending sync (etcd-io/raft's asynchronous storage writes apply only locally
+     * durable committed entries in the same way). The batch has no hard state, entries to persist,
+     * snapshot or messages; the driver applies its entries, answers its reads and calls
+     * {@link #advance(Ready)} with it. Empty when there is nothing, and always when no Ready is
+     * pending ({@link #ready()} hands out everything then).
+     *
+     * <p>Why applying early is safe: an entry is applied only once committed, i.e. durable on a
+     * majority (§5.3), so its result is the one every later leader applies at that index (§5.4.3,
+     * State Machine Safety); durable here as well, it is never asked for again after a crash of this
+     * node. Entries are handed out in index order: the pending Ready's entries to apply end at or
+     * below the durable index, or this batch is empty.
+     */
+    public Optional<Ready> readyToApply() {
+        Invariants.check(pendingApply == null, "readyToApply() before the previous apply batch was advanced");
+        if (pendingReady == null) {
+            return Optional.empty();
+        }
+        List<Entry> toApply = log.entriesToApply(applyHandedOut, Math.min(log.committed(), log.stable()));
+        if (toApply.isEmpty() && readStates.isEmpty()) {
+            return Optional.empty();
+        }
+        pendingApply = new Ready(null, false, List.of(), null, List.of(), toApply, readStates);
+        readStates.clear();
+        if (!toApply.isEmpty()) {
+            applyHandedOut = toApply.get(toApply.size() - 1).index();
+        }
+        return Optional.of(pendingApply);
     }
 
     /** The driver handled every part of {@code ready} in the documented order. */
     public void advance(Ready ready) {
+        if (ready == pendingApply && ready != null) {
+            pendingApply = null;
+            if (!ready.entriesToApply().isEmpty()) {
+                log.appliedTo(ready.entriesToApply().get(ready.entriesToApply().size() - 1).index());
+            }
+            return;
+        }
         Invariants.check(ready == pendingReady, "advance() with a batch that is not the pending one");
+        Invariants.check(pendingApply == null, "advance() of a Ready before its apply batch was advanced");
         pendingReady = null;
         if (ready.hardState() != null) {
             persistedHardState = ready.hardState();
@@ -196,7 +264,9 @@ public final class RaftCore {
             log.stableTo(last.index(), last.term());
         }
         if (!ready.entriesToApply().isEmpty()) {
-            log.appliedTo(ready.entriesToApply().get(ready.entriesToApply().size() - 1).index());
+            // An apply batch taken during the sync may have applied beyond this Ready's entries already.
+            long last = ready.entriesToApply().get(ready.entriesToApply().size() - 1).index();
+            log.appliedTo(Math.max(last, log.applied()));
         }
         if (leader != null) {
             leader.onPersisted(); // the leader counts itself towards a quorum only for durable entries
@@ -228,6 +298,11 @@ public final class RaftCore {
 
     public long appliedIndex() {
         return log.applied();
+    }
+
+    /** The last log index this peer's driver has reported durable through {@link #advance(Ready)}. */
+    public long durableIndex() {
+        return log.stable();
     }
 
     public long lastIndex() {

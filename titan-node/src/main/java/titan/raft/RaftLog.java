@@ -222,11 +222,14 @@ final class RaftLog {
         }
     }
 
-    List<Entry> entriesToApply() {
-        if (applied >= committed) {
+    /** The entries after {@code after} (and after the applied index) up to {@code to} (at most the commit index). */
+    List<Entry> entriesToApply(long after, long to) {
+        long from = Math.max(after, applied) + 1;
+        long end = Math.min(to, committed);
+        if (from > end) {
             return List.of();
         }
-        return List.copyOf(entries.subList(offset(applied + 1), offset(committed) + 1));
+        return List.copyOf(entries.subList(offset(from), offset(end) + 1));
     }
 
     void appliedTo(long index) {

@@ -15,6 +15,11 @@ import java.util.List;
  *       {@code entriesToApply} in order;</li>
  *   <li>answer reads per {@code readStates} once the state machine has applied their index.</li>
  * </ol>
+ * Steps 3 and 4 may start before the sync for the entries to apply that were durable before this
+ * Ready ({@link RaftCore#durableIndex()}): they are committed and held here already, so they do not
+ * depend on it. While the sync runs, the driver may step the acknowledgements that
+ * {@link RaftCore#steppableWhilePending} admits and apply the batches of
+ * {@link RaftCore#readyToApply()} (entries to apply and reads only, advanced like any Ready).
  *
  * @param hardState       the hard state to persist, or {@code null} when unchanged
  * @param mustSync        whether step 1 must end with a sync (a new term, vote or entries)

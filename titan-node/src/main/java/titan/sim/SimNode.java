@@ -268,7 +268,7 @@ final class SimNode {
         if (state == State.PAUSED) {
             pausedInbox.add(() -> core.step(m));
         } else if (state == State.UP) {
-            input(() -> core.step(m));
+            driver.input(m);
         }
     }
 

@@ -144,7 +144,7 @@ public final class NodeLoop implements KvService, AutoCloseable {
 
     /** A peer message from the transport; dropped (like a lost packet) when the mailbox is full. */
     public void deliver(Message message) {
-        if (!mailbox.offer(() -> driver.step(() -> core.step(message)))) {
+        if (!mailbox.offer(() -> driver.deliver(message))) {
             log.debug("mailbox full: dropped {}", message.getClass().getSimpleName());
         }
     }
