@@ -48,6 +48,8 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         long effectNanos;
         boolean info;
         boolean takesEffect = true;
+        boolean failed;
+        int client;
     }
 
     public History generate(long seed) {
@@ -63,6 +65,7 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         for (int i = 0; i < operations; i++) {
             int client = earliest(clientFreeNanos);
             Op op = plan(random, i);
+            op.client = client;
             op.process = processOfClient[client];
             op.callNanos = clientFreeNanos[client] + 1 + random.nextInt(50);
             op.completeNanos = op.callNanos + 100 + random.nextInt(2_000);
@@ -87,7 +90,12 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         if (roll < appendShare) {
             op.f = "append";
             op.input = index + ",";
-        } else if (roll < appendShare + (1 - appendShare) / 2) {
+        } else if (roll < appendShare + casShare) {
+            op.f = "cas";
+            op.input = "c" + index + ",";
+        } else if (roll < appendShare + casShare + deleteShare) {
+            op.f = "delete";
+        } else if (roll < appendShare + casShare + deleteShare + (1 - appendShare - casShare - deleteShare) / 2) {
             op.f = "read";
         } else {
             op.f = "write";
@@ -106,12 +114,21 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         return best;
     }
 
-    /** The store: each operation that takes effect does so at its instant, in instant order. */
+    /**
+     * The store: each operation that takes effect does so at its instant, in instant order. A cas
+     * expects what its client saw last on the key (its last read, write or successful cas that
+     * completed before the cas was called: the client runs one operation at a time).
+     */
     private static void applyInEffectOrder(List<Op> ops) {
         Op[] byEffect = ops.toArray(new Op[0]);
         Arrays.sort(byEffect, Comparator.comparingLong((Op o) -> o.effectNanos).thenComparingInt(o -> o.index));
         Map<String, String> store = new HashMap<>();
+        Map<String, String> seenByClientKey = new HashMap<>();
         for (Op op : byEffect) {
+            String seenKey = op.client + "/" + op.key;
+            if (op.f.equals("cas")) {
+                op.input = Arrays.asList(seenByClientKey.get(seenKey), op.input);
+            }
             if (!op.takesEffect) {
                 continue;
             }
@@ -119,7 +136,30 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
                 case "read" -> op.output = store.get(op.key);
                 case "write" -> store.put(op.key, (String) op.input);
                 case "append" -> store.merge(op.key, (String) op.input, String::concat);
+                case "delete" -> store.remove(op.key);
+                case "cas" -> {
+                    List<?> pair = (List<?>) op.input;
+                    if (java.util.Objects.equals(store.get(op.key), pair.get(0))) {
+                        store.put(op.key, (String) pair.get(1));
+                    } else {
+                        op.failed = true;
+                    }
+                }
                 default -> throw new IllegalStateException(op.f);
+            }
+            // What the client saw: known to it once the operation completes, and its next operation
+            // on this client is called after that, hence takes effect after this one.
+            if (!op.info) {
+                switch (op.f) {
+                    case "read" -> seenByClientKey.put(seenKey, (String) op.output);
+                    case "write" -> seenByClientKey.put(seenKey, (String) op.input);
+                    case "cas" -> {
+                        if (!op.failed) {
+                            seenByClientKey.put(seenKey, (String) ((List<?>) op.input).get(1));
+                        }
+                    }
+                    default -> { }
+                }
             }
         }
     }
@@ -139,6 +179,8 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
                 events.add(Event.invoke(op.process, op.f, op.key, op.input, entry[0]));
             } else if (op.info) {
                 events.add(Event.complete(op.process, EventType.INFO, op.f, op.key, op.input, entry[0]));
+            } else if (op.failed) {
+                events.add(Event.complete(op.process, EventType.FAIL, op.f, op.key, op.input, entry[0]));
             } else {
                 Object value = op.f.equals("read") ? op.output : op.input;
                 events.add(Event.complete(op.process, EventType.OK, op.f, op.key, value, entry[0]));
