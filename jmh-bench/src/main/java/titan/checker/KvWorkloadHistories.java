@@ -19,16 +19,34 @@ import titan.checker.history.History;
  * {@code info}; half of those took effect, and the client's process retires (Jepsen) and a new one
  * takes its place. {@link #withCorruptedRead} makes the invalid twin.
  * <p>Appended elements are unique ({@code "<op index>,"}), and so are written values, as the lab's
- * workload writes them. Deterministic: the same parameters and seed give the same history.
+ * workload writes them. With a cas share, a cas expects the value its client last saw on the key
+ * (as the lab's {@code KvWorkload} does) and sets a unique value ({@code "c<op index>,"}); it fails
+ * (and ends {@code fail}) when the store holds something else at its instant. Deletes remove the
+ * key. Deterministic: the same parameters and seed give the same history.
  *
  * @param operations  how many operations to invoke
  * @param clients     how many clients run at once
  * @param keys        how many keys
- * @param appendShare the share of appends (0 for a plain register workload); reads and writes
- *                    share the rest equally
+ * @param appendShare the share of appends (0 for a plain register workload)
  * @param infoRate    the share of operations that end info
+ * @param casShare    the share of compare-and-sets
+ * @param deleteShare the share of deletes; reads and writes share what the three shares leave equally
  */
-public record KvWorkloadHistories(int operations, int clients, int keys, double appendShare, double infoRate) {
+public record KvWorkloadHistories(int operations, int clients, int keys, double appendShare, double infoRate,
+                                  double casShare, double deleteShare) {
+
+    /** Reads, writes and appends only. */
+    public KvWorkloadHistories(int operations, int clients, int keys, double appendShare, double infoRate) {
+        this(operations, clients, keys, appendShare, infoRate, 0, 0);
+    }
+
+    /**
+     * The lab's {@code kv} mix with deletes added: 35% reads, 10% writes, 15% cas, 5% deletes,
+     * 35% appends, 1% info.
+     */
+    public static KvWorkloadHistories labMix(int operations, int clients, int keys) {
+        return new KvWorkloadHistories(operations, clients, keys, 0.35, 0.01, 0.15, 0.05);
+    }
 
     /** The shape: a third each of reads, writes and appends, 1% info. */
     public static KvWorkloadHistories of(int operations, int clients, int keys) {

@@ -118,6 +118,10 @@ final class AppendEpochs {
     private final int[] unknownCasObservers;
     /** Per state id: its epoch + 1, or 0 while not computed. */
     private int[] stateEpoch = new int[64];
+    /** The impossible observation that completed first, or -1 (see {@link #impossibleObservation}). */
+    private int impossible = -1;
+    /** Per operation: whether it is an impossible observation. */
+    private final boolean[] impossibleOps;
 
     private AppendEpochs(Transitions<?> transitions, List<Operation> operations, Map<String, Integer> epochByToken,
                          byte[] kind, boolean nullComesBack, int epochs) {
@@ -129,6 +133,7 @@ final class AppendEpochs {
         int n = operations.size();
         observedEpoch = new int[n];
         unknown = new boolean[n];
+        impossibleOps = new boolean[n];
         unknownCasObservers = new int[epochs];
         List<List<String>> observations = new ArrayList<>();
         for (int e = 0; e < epochs; e++) {
@@ -149,6 +154,13 @@ final class AppendEpochs {
             int epoch = observed == null ? (nullComesBack ? NOT_TRACKED : NULL_EPOCH)
                     : epochOfString((String) observed, true);
             if (epoch == NOT_TRACKED) {
+                if (observed != null && !operation.isUnknown()) {
+                    impossibleOps[op] = true;
+                    if (impossible < 0
+                            || operation.completionIndex() < operations.get(impossible).completionIndex()) {
+                        impossible = op;
+                    }
+                }
                 continue;
             }
             if (operation.isUnknown()) {
@@ -359,6 +371,22 @@ final class AppendEpochs {
             case APPEND -> observationsLeft(to) == 0 && unknownCasObservers[to] == 0;
             default -> false;
         };
+    }
+
+    /**
+     * A completed observation no state can satisfy, the one that completed first, or -1: an ok read
+     * of a string, or an ok cas expecting one, that starts with no token. Every string state starts
+     * with a token (the class comment), so such an operation is illegal in every state, and as it
+     * completed it must be linearized: the partition is not linearizable, whatever the order of the
+     * rest. The search need not go through every order of the operations before it to learn that.
+     */
+    int impossibleObservation() {
+        return impossible;
+    }
+
+    /** Whether operation {@code op} is a completed observation no state can satisfy. */
+    boolean isImpossible(int op) {
+        return impossibleOps[op];
     }
 
     /** Forgets the linearized observations, for a new walk (the same transitions, the same states). */

@@ -113,6 +113,35 @@ class AppendEpochsTest {
         assertThat(plain.configurationsVisited()).isGreaterThan(10_000);
     }
 
+    // Eight concurrent appends with no read to order them, then a read of a value no operation
+    // makes: the plain search tries the orders of the appends before it gives up at that read
+    // (thousands of configurations); the reduced one sees that no state starts with "x" and only
+    // searches the operations before the read for the prefix that explains it.
+    @Test
+    void aReadOfAValueNobodyMakesIsInvalidWithoutTheOrdersBeforeIt() {
+        int appends = 8;
+        List<Event> events = new ArrayList<>();
+        for (int p = 0; p < appends; p++) {
+            events.add(Event.invoke(p, "append", "k", p + ",", p));
+        }
+        for (int p = 0; p < appends; p++) {
+            events.add(Event.complete(p, EventType.OK, "append", "k", p + ",", 100 + p));
+        }
+        events.add(Event.invoke(100, "read", "k", null, 200));
+        events.add(Event.complete(100, EventType.OK, "read", "k", "x,", 201));
+        List<Operation> ops = History.of(events).operations();
+
+        PartitionResult reduced = search(ops, true);
+        PartitionResult plain = search(ops, false);
+
+        assertThat(reduced.verdict()).isEqualTo(plain.verdict()).isEqualTo(Verdict.INVALID);
+        assertThat(reduced.failure()).contains(ops.get(appends));
+        assertThat(reduced.linearization()).hasSize(appends);
+        assertThat(reduced.reason()).contains("read \"x,\"").contains("no operation makes the value it expects");
+        assertThat(reduced.configurationsVisited()).isLessThanOrEqualTo(appends + 2);
+        assertThat(plain.configurationsVisited()).isGreaterThan(1_000);
+    }
+
     // One key appended to without a read: every state is a new, longer string. With a bound of
     // 8 MiB the interned states alone pass it long before the end, and the check answers UNKNOWN
     // with the reason instead of running out of heap.
