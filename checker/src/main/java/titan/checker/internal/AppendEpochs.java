@@ -185,6 +185,17 @@ final class AppendEpochs {
      * are not a prefix code, no append).
      */
     static AppendEpochs forPartition(Model<?> model, List<Operation> operations, Transitions<?> transitions) {
+        Shape shape = shapeOf(model, operations);
+        return shape == null ? null
+                : new AppendEpochs(transitions, operations, shape.epochByToken(), shape.kind(), shape.nullComesBack(),
+                        operations.size() + 1);
+    }
+
+    /** What the reduction needs to know of a partition before it builds its tables. */
+    private record Shape(Map<String, Integer> epochByToken, byte[] kind, boolean nullComesBack) {}
+
+    /** The partition's kinds and tokens when the reduction applies to it, else null. */
+    private static Shape shapeOf(Model<?> model, List<Operation> operations) {
         if (!(model instanceof KvModel)) {
             return null;
         }
@@ -240,7 +251,7 @@ final class AppendEpochs {
         }
         // Without deletes, null and the strings that start with an appended token are one epoch:
         // the initial one, which never comes back once a write or cas ends it.
-        Map<String, Integer> epochByToken = new HashMap<>();
+        Map<String, Integer> epochByToken = new HashMap<>(2 * tokens.size());
         for (int op = 0; op < n; op++) {
             if (kind[op] == SET || kind[op] == APPEND) {
                 String token = kind[op] == SET && operations.get(op).f().equals("cas")
@@ -248,7 +259,7 @@ final class AppendEpochs {
                 epochByToken.put(token, kind[op] == APPEND && !nullComesBack ? NULL_EPOCH : op + 1);
             }
         }
-        return new AppendEpochs(transitions, operations, epochByToken, kind, nullComesBack, n + 1);
+        return new Shape(epochByToken, kind, nullComesBack);
     }
 
     /**
@@ -262,7 +273,7 @@ final class AppendEpochs {
      */
     static List<Operation> withoutUnseenUnknowns(Model<?> model, List<Operation> operations) {
         List<Operation> unknowns = operations.stream().filter(Operation::isUnknown).toList();
-        if (unknowns.isEmpty() || forPartition(model, operations, null) == null) {
+        if (unknowns.isEmpty() || shapeOf(model, operations) == null) {
             return operations;
         }
         Set<String> distinctObserved = new LinkedHashSet<>();
