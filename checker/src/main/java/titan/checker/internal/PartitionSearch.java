@@ -105,13 +105,15 @@ import titan.checker.history.Operation;
  * The benchmark above drops to 0.18 million configurations (34 thousand of them the budgeted
  * first walk), about 30 times fewer.
  * <h2>A model-specific reduction: kv keys of unique values</h2>
- * For a {@link titan.checker.model.KvModel} key whose operations are reads, writes and appends of
- * unique values, {@link AppendEpochs} adds Elle's insight (a read reveals the order of the appends
- * before it): configurations that cannot finish are not entered, unknown operations nobody can
- * have seen are dropped, and states no remaining read can tell apart share a cache entry. Its
- * class comment has the argument. Because it cuts dead branches at once, the deepest point of a
- * reduced walk can stop short of the operation to blame, so an invalid verdict is explained from a
- * walk without it when that one finishes within the first walk's budget.
+ * For a {@link titan.checker.model.KvModel} key whose writes, cas and appends set or add unique
+ * values (reads and deletes too), {@link AppendEpochs} adds Elle's insight (a read reveals the
+ * order of the appends before it): configurations that cannot finish are not entered, unknown
+ * operations nobody can have seen are dropped, states no remaining read or cas can tell apart
+ * share a cache entry, and a completed read or cas of a value no operation makes decides the key
+ * invalid without a search of every order before it ({@link #impossibleObservation}). Its class
+ * comment, and docs/checker.md, have the argument. Because it cuts dead branches at once, the
+ * deepest point of a reduced walk can stop short of the operation to blame, so an invalid verdict
+ * is explained from a walk without it when that one finishes within the first walk's budget.
  * <p>Everything a search holds (interned model states, caches, stacks) is reserved from the
  * check's memory budget; past it the verdict is UNKNOWN with the reason.
  * <p>{@code reductions = false} keeps the plain search (no reductions, no relaxed pass) for
