@@ -26,7 +26,18 @@ import titan.checker.model.KvModel;
 public final class KvCheckShapes {
     private KvCheckShapes() {}
 
-    record Shape(String name, int operations, int clients, int keys, double infoRate, int histories) {}
+    /** @param labMix whether the mix has cas and deletes too ({@link KvWorkloadHistories#labMix}) */
+    record Shape(String name, int operations, int clients, int keys, double infoRate, int histories,
+                 boolean labMix) {
+        Shape(String name, int operations, int clients, int keys, double infoRate, int histories) {
+            this(name, operations, clients, keys, infoRate, histories, false);
+        }
+
+        KvWorkloadHistories generator() {
+            return labMix ? KvWorkloadHistories.labMix(operations, clients, keys)
+                    : new KvWorkloadHistories(operations, clients, keys, 1.0 / 3, infoRate);
+        }
+    }
 
     static final List<Shape> SHAPES = List.of(
             new Shape("1700-c50-k10-noinfo", 1_700, 50, 10, 0.0, 1),
@@ -35,7 +46,12 @@ public final class KvCheckShapes {
             new Shape("100k-c10-k10", 100_000, 10, 10, 0.01, 1),
             new Shape("100k-c50-k10", 100_000, 50, 10, 0.01, 1),
             new Shape("100k-c50-k1000", 100_000, 50, 1_000, 0.01, 1),
-            new Shape("40x-small", 30, 3, 3, 0.01, 40));
+            new Shape("40x-small", 30, 3, 3, 0.01, 40),
+            // The lab's kv mix: cas and deletes beside reads, writes and appends.
+            new Shape("mix-10k-c10-k10", 10_000, 10, 10, 0.01, 1, true),
+            new Shape("mix-10k-c50-k10", 10_000, 50, 10, 0.01, 1, true),
+            new Shape("mix-100k-c10-k10", 100_000, 10, 10, 0.01, 1, true),
+            new Shape("mix-100k-c50-k10", 100_000, 50, 10, 0.01, 1, true));
 
     public static void main(String[] args) {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
@@ -52,9 +68,7 @@ public final class KvCheckShapes {
             List<History> valid = new ArrayList<>();
             List<History> invalid = new ArrayList<>();
             for (int h = 0; h < shape.histories(); h++) {
-                KvWorkloadHistories generator = new KvWorkloadHistories(shape.operations(), shape.clients(),
-                        shape.keys(), 1.0 / 3, shape.infoRate());
-                History history = generator.generate(1 + h);
+                History history = shape.generator().generate(1 + h);
                 valid.add(history);
                 invalid.add(KvWorkloadHistories.withCorruptedRead(history));
             }

@@ -24,7 +24,8 @@ import titan.checker.model.KvModel;
  * <pre>
  * java -jar jmh-bench/target/benchmarks.jar KvWorkloadCheckBenchmark -p shape=10000:10:10:0.01
  * </pre>
- * {@code shape} is {@code operations:clients:keys:infoRate}; the {@code 40-small} shape checks 40
+ * {@code shape} is {@code operations:clients:keys:infoRate}, with {@code :mix} for the lab's kv mix
+ * with cas and deletes ({@link KvWorkloadHistories#labMix}, 1% info); the {@code 40-small} shape checks 40
  * histories of 30 operations on 3 keys, one after another. The invalid twin has the last read that
  * saw a value changed to one nobody wrote.
  * <p>Histories are generated once per trial, outside the measurement, and checked once in setup;
@@ -41,7 +42,7 @@ public class KvWorkloadCheckBenchmark {
     private static final long SEED = 1;
 
     @Param({"1700:50:10:0", "10000:10:10:0.01", "10000:50:10:0.01", "100000:10:10:0.01", "100000:50:10:0.01",
-            "100000:50:1000:0.01", "40-small"})
+            "100000:50:1000:0.01", "40-small", "10000:10:10:0.01:mix", "100000:50:10:0.01:mix"})
     public String shape;
 
     private List<History> valid;
@@ -59,8 +60,12 @@ public class KvWorkloadCheckBenchmark {
             }
         } else {
             String[] parts = shape.split(":");
-            add(new KvWorkloadHistories(Integer.parseInt(parts[0]), Integer.parseInt(parts[1]),
-                    Integer.parseInt(parts[2]), 1.0 / 3, Double.parseDouble(parts[3])), SEED);
+            int operations = Integer.parseInt(parts[0]);
+            int clients = Integer.parseInt(parts[1]);
+            int keys = Integer.parseInt(parts[2]);
+            boolean mix = parts.length > 4 && parts[4].equals("mix");
+            add(mix ? KvWorkloadHistories.labMix(operations, clients, keys)
+                    : new KvWorkloadHistories(operations, clients, keys, 1.0 / 3, Double.parseDouble(parts[3])), SEED);
         }
         expect(valid, Verdict.VALID);
         expect(invalid, Verdict.INVALID);

@@ -19,16 +19,34 @@ import titan.checker.history.History;
  * {@code info}; half of those took effect, and the client's process retires (Jepsen) and a new one
  * takes its place. {@link #withCorruptedRead} makes the invalid twin.
  * <p>Appended elements are unique ({@code "<op index>,"}), and so are written values, as the lab's
- * workload writes them. Deterministic: the same parameters and seed give the same history.
+ * workload writes them. With a cas share, a cas expects the value its client last saw on the key
+ * (as the lab's {@code KvWorkload} does) and sets a unique value ({@code "c<op index>,"}); it fails
+ * (and ends {@code fail}) when the store holds something else at its instant. Deletes remove the
+ * key. Deterministic: the same parameters and seed give the same history.
  *
  * @param operations  how many operations to invoke
  * @param clients     how many clients run at once
  * @param keys        how many keys
- * @param appendShare the share of appends (0 for a plain register workload); reads and writes
- *                    share the rest equally
+ * @param appendShare the share of appends (0 for a plain register workload)
  * @param infoRate    the share of operations that end info
+ * @param casShare    the share of compare-and-sets
+ * @param deleteShare the share of deletes; reads and writes share what the three shares leave equally
  */
-public record KvWorkloadHistories(int operations, int clients, int keys, double appendShare, double infoRate) {
+public record KvWorkloadHistories(int operations, int clients, int keys, double appendShare, double infoRate,
+                                  double casShare, double deleteShare) {
+
+    /** Reads, writes and appends only. */
+    public KvWorkloadHistories(int operations, int clients, int keys, double appendShare, double infoRate) {
+        this(operations, clients, keys, appendShare, infoRate, 0, 0);
+    }
+
+    /**
+     * The lab's {@code kv} mix with deletes added: 35% reads, 10% writes, 15% cas, 5% deletes,
+     * 35% appends, 1% info.
+     */
+    public static KvWorkloadHistories labMix(int operations, int clients, int keys) {
+        return new KvWorkloadHistories(operations, clients, keys, 0.35, 0.01, 0.15, 0.05);
+    }
 
     /** The shape: a third each of reads, writes and appends, 1% info. */
     public static KvWorkloadHistories of(int operations, int clients, int keys) {
@@ -48,6 +66,8 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         long effectNanos;
         boolean info;
         boolean takesEffect = true;
+        boolean failed;
+        int client;
     }
 
     public History generate(long seed) {
@@ -63,6 +83,7 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         for (int i = 0; i < operations; i++) {
             int client = earliest(clientFreeNanos);
             Op op = plan(random, i);
+            op.client = client;
             op.process = processOfClient[client];
             op.callNanos = clientFreeNanos[client] + 1 + random.nextInt(50);
             op.completeNanos = op.callNanos + 100 + random.nextInt(2_000);
@@ -87,7 +108,12 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         if (roll < appendShare) {
             op.f = "append";
             op.input = index + ",";
-        } else if (roll < appendShare + (1 - appendShare) / 2) {
+        } else if (roll < appendShare + casShare) {
+            op.f = "cas";
+            op.input = "c" + index + ",";
+        } else if (roll < appendShare + casShare + deleteShare) {
+            op.f = "delete";
+        } else if (roll < appendShare + casShare + deleteShare + (1 - appendShare - casShare - deleteShare) / 2) {
             op.f = "read";
         } else {
             op.f = "write";
@@ -106,12 +132,21 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
         return best;
     }
 
-    /** The store: each operation that takes effect does so at its instant, in instant order. */
+    /**
+     * The store: each operation that takes effect does so at its instant, in instant order. A cas
+     * expects what its client saw last on the key (its last read, write or successful cas that
+     * completed before the cas was called: the client runs one operation at a time).
+     */
     private static void applyInEffectOrder(List<Op> ops) {
         Op[] byEffect = ops.toArray(new Op[0]);
         Arrays.sort(byEffect, Comparator.comparingLong((Op o) -> o.effectNanos).thenComparingInt(o -> o.index));
         Map<String, String> store = new HashMap<>();
+        Map<String, String> seenByClientKey = new HashMap<>();
         for (Op op : byEffect) {
+            String seenKey = op.client + "/" + op.key;
+            if (op.f.equals("cas")) {
+                op.input = Arrays.asList(seenByClientKey.get(seenKey), op.input);
+            }
             if (!op.takesEffect) {
                 continue;
             }
@@ -119,7 +154,30 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
                 case "read" -> op.output = store.get(op.key);
                 case "write" -> store.put(op.key, (String) op.input);
                 case "append" -> store.merge(op.key, (String) op.input, String::concat);
+                case "delete" -> store.remove(op.key);
+                case "cas" -> {
+                    List<?> pair = (List<?>) op.input;
+                    if (java.util.Objects.equals(store.get(op.key), pair.get(0))) {
+                        store.put(op.key, (String) pair.get(1));
+                    } else {
+                        op.failed = true;
+                    }
+                }
                 default -> throw new IllegalStateException(op.f);
+            }
+            // What the client saw: known to it once the operation completes, and its next operation
+            // on this client is called after that, hence takes effect after this one.
+            if (!op.info) {
+                switch (op.f) {
+                    case "read" -> seenByClientKey.put(seenKey, (String) op.output);
+                    case "write" -> seenByClientKey.put(seenKey, (String) op.input);
+                    case "cas" -> {
+                        if (!op.failed) {
+                            seenByClientKey.put(seenKey, (String) ((List<?>) op.input).get(1));
+                        }
+                    }
+                    default -> { }
+                }
             }
         }
     }
@@ -139,6 +197,8 @@ public record KvWorkloadHistories(int operations, int clients, int keys, double 
                 events.add(Event.invoke(op.process, op.f, op.key, op.input, entry[0]));
             } else if (op.info) {
                 events.add(Event.complete(op.process, EventType.INFO, op.f, op.key, op.input, entry[0]));
+            } else if (op.failed) {
+                events.add(Event.complete(op.process, EventType.FAIL, op.f, op.key, op.input, entry[0]));
             } else {
                 Object value = op.f.equals("read") ? op.output : op.input;
                 events.add(Event.complete(op.process, EventType.OK, op.f, op.key, value, entry[0]));

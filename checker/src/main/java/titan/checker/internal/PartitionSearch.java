@@ -105,13 +105,15 @@ import titan.checker.history.Operation;
  * The benchmark above drops to 0.18 million configurations (34 thousand of them the budgeted
  * first walk), about 30 times fewer.
  * <h2>A model-specific reduction: kv keys of unique values</h2>
- * For a {@link titan.checker.model.KvModel} key whose operations are reads, writes and appends of
- * unique values, {@link AppendEpochs} adds Elle's insight (a read reveals the order of the appends
- * before it): configurations that cannot finish are not entered, unknown operations nobody can
- * have seen are dropped, and states no remaining read can tell apart share a cache entry. Its
- * class comment has the argument. Because it cuts dead branches at once, the deepest point of a
- * reduced walk can stop short of the operation to blame, so an invalid verdict is explained from a
- * walk without it when that one finishes within the first walk's budget.
+ * For a {@link titan.checker.model.KvModel} key whose writes, cas and appends set or add unique
+ * values (reads and deletes too), {@link AppendEpochs} adds Elle's insight (a read reveals the
+ * order of the appends before it): configurations that cannot finish are not entered, unknown
+ * operations nobody can have seen are dropped, states no remaining read or cas can tell apart
+ * share a cache entry, and a completed read or cas of a value no operation makes decides the key
+ * invalid without a search of every order before it ({@link #impossibleObservation}). Its class
+ * comment, and docs/checker.md, have the argument. Because it cuts dead branches at once, the
+ * deepest point of a reduced walk can stop short of the operation to blame, so an invalid verdict
+ * is explained from a walk without it when that one finishes within the first walk's budget.
  * <p>Everything a search holds (interned model states, caches, stacks) is reserved from the
  * check's memory budget; past it the verdict is UNKNOWN with the reason.
  * <p>{@code reductions = false} keeps the plain search (no reductions, no relaxed pass) for
@@ -191,6 +193,12 @@ public final class PartitionSearch<S> {
         try {
             if (!reductions) {
                 return decide(walk(Walk.Mode.PLAIN, transitions, Long.MAX_VALUE), transitions, 0, startNanos);
+            }
+            if (epochs != null && epochs.impossibleObservation() >= 0) {
+                PartitionResult shortcut = impossibleObservation(epochs.impossibleObservation(), startNanos);
+                if (shortcut != null) {
+                    return shortcut;
+                }
             }
             if (operations.stream().noneMatch(Operation::isUnknown)) {
                 return decide(walk(Walk.Mode.EXACT, transitions, Long.MAX_VALUE), transitions, 0, startNanos);
@@ -334,6 +342,69 @@ public final class PartitionSearch<S> {
         return new PartitionResult(name, Verdict.UNKNOWN, reason + " after " + configurations + " configurations",
                 reported, ids(prefix), null, model.describe(transitions.state(state)), configurations,
                 limits.nowNanos() - startNanos);
+    }
+
+    /**
+     * The verdict when completed observation {@code bad} can be linearized in no state at all
+     * ({@link AppendEpochs#impossibleObservation}): invalid, proved without a search of every order
+     * before it. To explain it as the search would, the operations called before {@code bad}
+     * returned, less the observations no state satisfies, are searched on their own: everything
+     * that returned before {@code bad} was called is among them. When they are linearizable, their
+     * linearization is the longest prefix, after which {@code bad} cannot follow; when they are
+     * not, that smaller search's explanation (an earlier violation) is the partition's; when it
+     * stops (deadline, memory), {@code bad} alone explains.
+     */
+    private PartitionResult impossibleObservation(int bad, long startNanos) {
+        Operation failing = operations.get(bad);
+        List<Operation> before = new ArrayList<>();
+        for (int op = 0; op < operations.size(); op++) {
+            if (operations.get(op).callIndex() < failing.completionIndex() && !epochs.isImpossible(op)) {
+                before.add(operations.get(op));
+            }
+        }
+        PartitionResult prefix = new PartitionSearch<>(model, name, before, limits, locate, true,
+                exactFirstBudget(before.size())).run();
+        limits.cancel();
+        if (prefix.verdict() == Verdict.INVALID) {
+            return new PartitionResult(name, Verdict.INVALID, prefix.reason(), reported, prefix.linearization(),
+                    prefix.failingOperation(), prefix.stateAfterLinearization(), prefix.configurationsVisited(),
+                    limits.nowNanos() - startNanos);
+        }
+        List<Integer> linearization = prefix.verdict() == Verdict.VALID ? prefix.linearization() : List.of();
+        S state = replay(linearization);
+        StringBuilder reason = new StringBuilder();
+        if (!name.isEmpty()) {
+            reason.append("key ").append(name).append(": ");
+        }
+        reason.append(failing.describe()).append(" (").append(locate.apply(failing))
+                .append(") cannot be linearized after ").append(linearization.size()).append(" of ")
+                .append(operations.size()).append(" operations; state there ").append(model.describe(state));
+        if (model.step(state, failing) instanceof Step.Illegal<S> illegal && illegal.reason() != null
+                && !illegal.reason().isEmpty()) {
+            reason.append(" (").append(illegal.reason()).append(')');
+        }
+        reason.append("; no operation makes the value it expects, so no state has it");
+        if (prefix.verdict() == Verdict.UNKNOWN) {
+            reason.append(" (the operations before it were not searched: ").append(prefix.reason()).append(')');
+        }
+        return new PartitionResult(name, Verdict.INVALID, reason.toString(), reported, linearization, failing,
+                model.describe(state), prefix.configurationsVisited(), limits.nowNanos() - startNanos);
+    }
+
+    /** The model state after the operations with these ids, in order (a linearization found). */
+    private S replay(List<Integer> ids) {
+        java.util.Map<Integer, Operation> byId = new java.util.HashMap<>();
+        for (Operation op : operations) {
+            byId.put(op.id(), op);
+        }
+        S state = model.init();
+        for (int id : ids) {
+            if (!(model.step(state, byId.get(id)) instanceof Step.Legal<S> legal)) {
+                throw new IllegalStateException("a linearization found does not replay at operation " + id);
+            }
+            state = legal.state();
+        }
+        return state;
     }
 
     /**

@@ -70,6 +70,22 @@ class SearchReductionsOracleTest {
         agree(new KvModel(), history, FailedCas.DID_NOT_HAPPEN);
     }
 
+    // The lab's kv mix: reads, writes, cas and appends of unique values and deletes, so the epochs
+    // of the append-epoch reduction end at writes, cas and deletes, the null state comes back, and a
+    // cas observes the state it expects (one it saw, an older one, null or a value nobody wrote).
+    @Property(tries = 3000)
+    void kvWithUniqueCasAndDeletesAgreesWithOracle(@ForAll long seed,
+                                                   @ForAll @IntRange(min = 1, max = 12) int operations,
+                                                   @ForAll @IntRange(min = 2, max = 5) int processes) {
+        History history = randomHistory(new SplittableRandom(seed), operations, processes, Menu.KV_UNIQUE_MIXED);
+        List<Operation> kept = kept(new KvModel(), history, FailedCas.DID_NOT_HAPPEN);
+        Statistics.label("append-epoch reduction").collect(AppendEpochs.forPartition(new KvModel(), kept,
+                new Transitions<>(new KvModel(), kept, new MemoryBudget(1 << 20))) != null);
+        Statistics.label("cas or delete").collect(kept.stream().anyMatch(op -> op.f().equals("cas")
+                || op.f().equals("delete")));
+        agree(new KvModel(), history, FailedCas.DID_NOT_HAPPEN);
+    }
+
     @Property
     void mutexAgreesWithOracle(@ForAll long seed, @ForAll @IntRange(min = 1, max = 10) int operations,
                                @ForAll @IntRange(min = 2, max = 5) int processes) {
@@ -195,7 +211,7 @@ class SearchReductionsOracleTest {
     // ---- random histories -------------------------------------------------------------------
 
     /** The functions a history draws from. */
-    enum Menu { CAS_REGISTER, KV, KV_UNIQUE, MUTEX }
+    enum Menu { CAS_REGISTER, KV, KV_UNIQUE, KV_UNIQUE_MIXED, MUTEX }
 
     /**
      * A store that applies each operation at a random instant between call and completion, with
@@ -219,7 +235,7 @@ class SearchReductionsOracleTest {
             Pending op = open[p];
             if (op == null) {
                 if (invoked < operations) {
-                    open[p] = op = newOperation(random, menu, invoked);
+                    open[p] = op = newOperation(random, menu, invoked, store);
                     invoked++;
                     events.add(Event.invoke(processIds[p], op.f, "k", op.input, time));
                 }
@@ -253,7 +269,7 @@ class SearchReductionsOracleTest {
         return false;
     }
 
-    private static Pending newOperation(SplittableRandom random, Menu menu, int index) {
+    private static Pending newOperation(SplittableRandom random, Menu menu, int index, Object[] store) {
         String value = Integer.toString(random.nextInt(3));
         return switch (menu) {
             case MUTEX -> new Pending(random.nextBoolean() ? "acquire" : "release", null);
@@ -272,6 +288,19 @@ class SearchReductionsOracleTest {
             case KV_UNIQUE -> switch (random.nextInt(5)) {
                 case 0, 1 -> new Pending("read", null);
                 case 2 -> new Pending("write", "w" + index + ",");
+                default -> new Pending("append", index + ",");
+            };
+            case KV_UNIQUE_MIXED -> switch (random.nextInt(8)) {
+                case 0, 1 -> new Pending("read", null);
+                case 2 -> new Pending("write", "w" + index + ",");
+                case 3, 4 -> {
+                    // Expects what the store holds now (usually still there when it applies), what it
+                    // held before, null, or a value nobody wrote.
+                    int pick = random.nextInt(6);
+                    Object expected = pick < 3 ? store[0] : pick == 3 ? store[1] : pick == 4 ? null : "x,";
+                    yield new Pending("cas", java.util.Arrays.asList(expected, "c" + index + ","));
+                }
+                case 5 -> new Pending("delete", null);
                 default -> new Pending("append", index + ",");
             };
         };
@@ -293,7 +322,7 @@ class SearchReductionsOracleTest {
             case "append" -> store[0] = current == null ? op.input : current + (String) op.input;
             case "cas" -> {
                 List<?> pair = (List<?>) op.input;
-                if (pair.get(0).equals(current) != wrong) {
+                if (Objects.equals(pair.get(0), current) != wrong) {
                     store[0] = pair.get(1);
                 } else {
                     op.missed = true;
