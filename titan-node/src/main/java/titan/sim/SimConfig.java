@@ -34,15 +34,29 @@ import java.util.random.RandomGenerator;
  *                             believes leads (so deposed leaders are asked, and answer, within their window)
  * @param writersPerKeyMax     concurrent writes on one key; a client that would exceed it reads instead
  *                             (keeps high-contention histories decidable for the checker)
+ * @param overwriteCrashPercent the chance that a sync which replaces log entries (a follower overwriting
+ *                             a stale suffix) loses power inside its fsync window while faults run
+ *                             (FoundationDB's BUGGIFY: a rare moment made common on some seeds)
+ * @param syncCrashPermille    the chance, in thousandths, that any sync loses power inside its fsync window
+ *                             while faults run (a leader cut off after appending is the usual origin of
+ *                             the stale suffixes that later syncs overwrite)
+ * @param distantNode          the node (1-based) whose links to the other nodes are slower, or 0 for none:
+ *                             a replica in a far data centre, which lags behind the others, so that a new
+ *                             leader often has to bring a follower up over entries of earlier terms
+ * @param distantExtraMicros   the extra one-way delay on the distant node's links
  */
 public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, boolean checkQuorum,
                         int appendBytesMax, int inflightAppendsMax, long fsyncMicros, int slowDiskNode,
                         long slowFsyncMicros, long netDelayMicros, long netJitterMicros, long snapshotEveryEntries,
                         int clients, long attemptTimeoutMicros, long opTimeoutMicros, int randomTargetPercent,
-                        int writersPerKeyMax) {
+                        int writersPerKeyMax, int overwriteCrashPercent, int syncCrashPermille, int distantNode,
+                        long distantExtraMicros) {
     public SimConfig {
         if (electionTicks < 2 || heartbeatTicks < 1 || heartbeatTicks >= electionTicks || clients < 1
-                || writersPerKeyMax < 1 || appendBytesMax < 1 || inflightAppendsMax < 1) {
+                || writersPerKeyMax < 1 || appendBytesMax < 1 || inflightAppendsMax < 1
+                || overwriteCrashPercent < 0 || overwriteCrashPercent > 100 || syncCrashPermille < 0
+                || syncCrashPermille > 1000 || distantNode < 0
+                || distantExtraMicros < 0) {
             throw new IllegalArgumentException("bad simulation configuration");
         }
     }
@@ -52,7 +66,7 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
         return new SimConfig(o.electionTicks(), o.heartbeatTicks(), true, true, o.appendBytesMax(), 32,
                 o.fsyncMicros(), 0, o.fsyncMicros(), NetworkFaults.HEALTHY.delayMeanMicros(),
                 NetworkFaults.HEALTHY.jitterMeanMicros(), o.snapshotEveryEntries(), o.clients(),
-                o.attemptTimeoutMicros(), o.opTimeoutMicros(), 0, writersPerKeyMax(o));
+                o.attemptTimeoutMicros(), o.opTimeoutMicros(), 0, writersPerKeyMax(o), 0, 0, 0, 0);
     }
 
     /** The configuration {@code o}'s seed draws ({@code o.clients()} is the most clients it may draw). */
@@ -83,9 +97,17 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
         long roundTrip = 2 * (delay + jitter) + Math.max(fsync, slowFsync);
         long attempt = Math.max(3 * roundTrip, logUniform(r, 2_000, 60_000));
         long op = Math.max(2 * attempt, logUniform(r, 10_000, 200_000));
-        int randomTarget = pick(r, 0, 10, 30, 60);
+        int randomTarget = pick(r, 0, 20, 50, 80);
+        // Drawn last, so that adding them left every earlier choice of a seed as it was.
+        int overwriteCrash = pick(r, 0, 50, 100);
+        int syncCrash = pick(r, 0, 0, 3, 10);
+        boolean distant = o.nodes() > 1 && r.nextBoolean();
+        int distantNode = distant ? 1 + r.nextInt(o.nodes()) : 0;
+        // Up to a fifth of an election timeout each way: it lags, but still hears its leader in time.
+        long distantExtra = distant ? logUniform(r, 100, Math.max(100, electionMicros / 5)) : 0;
         return new SimConfig(election, heartbeat, preVote, checkQuorum, appendBytes, inflight, fsync, slowNode,
-                slowFsync, delay, jitter, snapshotEvery, clients, attempt, op, randomTarget, writersPerKeyMax(o));
+                slowFsync, delay, jitter, snapshotEvery, clients, attempt, op, randomTarget, writersPerKeyMax(o),
+                overwriteCrash, syncCrash, distantNode, distantExtra);
     }
 
     /** The configuration of a run with options {@code o}: drawn from the seed, or fixed. */
@@ -135,6 +157,10 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
         m.put("opTimeoutMicros", opTimeoutMicros);
         m.put("randomTargetPercent", randomTargetPercent);
         m.put("writersPerKeyMax", writersPerKeyMax);
+        m.put("overwriteCrashPercent", overwriteCrashPercent);
+        m.put("syncCrashPermille", syncCrashPermille);
+        m.put("distantNode", distantNode);
+        m.put("distantExtraMicros", distantExtraMicros);
         return m;
     }
 
@@ -142,11 +168,12 @@ public record SimConfig(int electionTicks, int heartbeatTicks, boolean preVote, 
     public String describe() {
         return String.format("election=%d heartbeat=%d preVote=%s checkQuorum=%s appendBytes=%d inflight=%d "
                         + "fsync=%dus%s net=%dus+~%dus snapshotEvery=%d clients=%d attemptTimeout=%dus opTimeout=%dus "
-                        + "randomTarget=%d%% writersPerKey=%d", electionTicks, heartbeatTicks, onOff(preVote),
+                        + "randomTarget=%d%% writersPerKey=%d overwriteCrash=%d%% syncCrash=%d/1000%s", electionTicks, heartbeatTicks, onOff(preVote),
                 onOff(checkQuorum), appendBytesMax, inflightAppendsMax, fsyncMicros,
                 slowDiskNode == 0 ? "" : " (n" + slowDiskNode + " slow: " + slowFsyncMicros + "us)", netDelayMicros,
                 netJitterMicros, snapshotEveryEntries, clients, attemptTimeoutMicros, opTimeoutMicros,
-                randomTargetPercent, writersPerKeyMax);
+                randomTargetPercent, writersPerKeyMax, overwriteCrashPercent, syncCrashPermille,
+                distantNode == 0 ? "" : " distant=n" + distantNode + "+" + distantExtraMicros + "us");
     }
 
     private static String onOff(boolean b) {

@@ -40,6 +40,11 @@ final class SimNemesis {
         this.faultRandom = faultRandom;
     }
 
+    /** Whether faults may still be injected: the workload runs and {@link #healAll()} has not come. */
+    boolean faultsActive() {
+        return !healed && !sim.workloadDone();
+    }
+
     /** Fault windows that started and did something. */
     long faultsStarted() {
         return faultsStarted;

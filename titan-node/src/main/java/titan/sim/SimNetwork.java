@@ -26,6 +26,9 @@ public final class SimNetwork {
     private NetworkFaults faults = NetworkFaults.HEALTHY;
     private long sent;
     private long dropped;
+    /** A node whose links to the others carry {@link #distantExtraMicros} more delay (0: none). */
+    private int distantNode;
+    private long distantExtraMicros;
 
     SimNetwork(SimScheduler scheduler, RandomGenerator random, int nodeCount, Trace trace) {
         this.scheduler = scheduler;
@@ -58,7 +61,8 @@ public final class SimNetwork {
     }
 
     private void scheduleDelivery(Message m) {
-        scheduler.after(delayMicros(), () -> {
+        long extra = m.from().value() == distantNode || m.to().value() == distantNode ? distantExtraMicros : 0;
+        scheduler.after(delayMicros() + extra, () -> {
             if (isCut(m.from(), m.to())) {
                 dropped++; // a partition that began while the message was in flight
                 trace.log(scheduler.nowMicros(), m.to(), () -> "drop (in flight) " + trace.text(m));
@@ -128,6 +132,15 @@ public final class SimNetwork {
         for (boolean[] row : cut) {
             java.util.Arrays.fill(row, false);
         }
+    }
+
+    /** Makes {@code node}'s links to the other nodes (not to clients) {@code extraMicros} slower each way. */
+    public void setDistantNode(int node, long extraMicros) {
+        if (node < 0 || node > nodeCount || extraMicros < 0) {
+            throw new IllegalArgumentException("no node " + node + " or a negative delay " + extraMicros);
+        }
+        this.distantNode = node;
+        this.distantExtraMicros = extraMicros;
     }
 
     public void setFaults(NetworkFaults faults) {

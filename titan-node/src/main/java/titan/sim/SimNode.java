@@ -227,6 +227,7 @@ final class SimNode {
 
     private void maybeCrashInSync(long fsyncMicros) {
         if (crashInSyncDowntime == 0 || (crashInSyncOnOverwrite && !syncOverwrites)) {
+            maybeBuggifyCrash(fsyncMicros);
             return;
         }
         long downtime = crashInSyncDowntime;
@@ -235,6 +236,37 @@ final class SimNode {
         }
         long at = fsyncMicros <= 1 ? 0 : random.nextLong(fsyncMicros); // strictly before the sync completes
         sim.scheduler().after(at, () -> crashFor(downtime, "crash inside the fsync window", true));
+    }
+
+    /**
+     * Crashes timed into syncs by the seed's configuration (FoundationDB's BUGGIFY: rare moments made
+     * common on the seeds that draw them), while faults run and crashes are among them: a share
+     * {@link SimConfig#overwriteCrashPercent()} of the syncs that replace log entries (a follower
+     * overwriting a stale suffix writes the new entries and, often in the same batch, the commit
+     * index it learned with them), and {@link SimConfig#syncCrashPermille()} of all syncs (a leader
+     * that dies with appended entries nobody else has leaves such a stale suffix behind). The cut
+     * falls at a record boundary; the node comes back after up to two election timeouts.
+     */
+    private void maybeBuggifyCrash(long fsyncMicros) {
+        int percent = sim.config().overwriteCrashPercent();
+        int permille = sim.config().syncCrashPermille();
+        if ((percent == 0 || !syncOverwrites) && permille == 0 || !sim.faultsActive()
+                || !sim.options().faultKinds().contains(FaultSchedule.Kind.CRASH)) {
+            return;
+        }
+        boolean crash = syncOverwrites && percent > 0 && random.nextInt(100) < percent
+                || permille > 0 && random.nextInt(1000) < permille;
+        if (!crash) {
+            return;
+        }
+        long downtime = SimConfig.logUniform(random, 10, sim.electionMicros() * 2);
+        long at = fsyncMicros <= 1 ? 0 : random.nextLong(fsyncMicros);
+        int syncEpoch = epoch;
+        sim.scheduler().after(at, () -> {
+            if (epoch == syncEpoch) { // the same process, still inside its sync
+                crashFor(downtime, "crash inside the fsync window (swarm)", true);
+            }
+        });
     }
 
     private void maybeCrashAfterAck(titan.raft.Message m) {

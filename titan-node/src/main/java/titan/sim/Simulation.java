@@ -77,6 +77,7 @@ public final class Simulation {
         }
         this.network = new SimNetwork(scheduler, root.split(), options.nodes(), trace);
         network.setFaults(config.healthyNetwork());
+        network.setDistantNode(config.distantNode(), config.distantExtraMicros());
         RandomGenerator faultRandom = root.split();
         RandomGenerator scheduleRandom = root.split();
         this.schedule = schedule != null ? schedule
@@ -440,6 +441,11 @@ public final class Simulation {
 
     SimScheduler scheduler() {
         return scheduler;
+    }
+
+    /** Whether the fault phase still runs (no heal-all yet): protocol-timed faults fire only then. */
+    boolean faultsActive() {
+        return nemesis.faultsActive();
     }
 
     SafetyMonitor monitor() {

@@ -56,6 +56,17 @@ class MutantsCommandTest {
         assertThat(out.toString()).contains("mutants below 101%: ack-before-commit@3");
     }
 
+    // A mutant never caught fails the first-seed bound even with no share asked for: without
+    // writes nothing can be lost, so ack-before-commit goes unnoticed.
+    @Test
+    void aMutantNotCaughtWithinTheFirstSeedsExitsOne() {
+        int exit = run("--seeds", "1", "--nodes", "3", "--ops", "0", "--mutants", "ack-before-commit",
+                "--min-share", "0", "--first-within", "1");
+        assertThat(exit).as(out.toString()).isEqualTo(TitanLab.EXIT_INVALID);
+        assertThat(out.toString()).contains("mutants below 0%: none")
+                .contains("not caught within the first 1 seeds: ack-before-commit@3");
+    }
+
     @Test
     void anUnknownMutantIsABadArgument() {
         assertThat(run("--mutants", "no-such-bug")).isEqualTo(TitanLab.EXIT_USAGE);
