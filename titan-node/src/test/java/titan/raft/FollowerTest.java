@@ -409,6 +409,79 @@ class FollowerTest {
         assertThat(drain(f)).singleElement().isEqualTo(new InstallSnapshotResponse(N1, N2, 2, 7, 0, false));
     }
 
+    // Figure 2: a vote cast in the current term is persistent state too; it alone demands a sync.
+    @Test
+    void aVoteInTheSameTermDemandsASync() {
+        RaftCore f = core(RaftConfig.defaults(N1).withCheckQuorum(false), 3, 2, 0);
+        f.step(new VoteRequest(N2, N1, 2, 0, 0, false, false));
+        var ready = f.ready().orElseThrow();
+        assertThat(ready.hardState()).isEqualTo(new HardState(2, N2, 0));
+        assertThat(ready.mustSync()).isTrue();
+    }
+
+    // §5.2: "If election timeout elapses without receiving AppendEntries RPC from current leader or
+    // granting vote to candidate: convert to candidate." Both restart the timer.
+    @Test
+    void grantingAVoteRestartsTheElectionTimer() {
+        RaftCore f = core(RaftConfig.defaults(N1).withCheckQuorum(false).withPreVote(false), 3, 2, 0);
+        tick(f, 15);
+        f.step(new VoteRequest(N2, N1, 2, 0, 0, false, false)); // our term: no step-down resets the timer
+        drain(f);
+        tick(f, 18);
+        assertThat(f.role()).isEqualTo(Role.FOLLOWER);
+        tick(f, 1);
+        assertThat(f.role()).isEqualTo(Role.CANDIDATE);
+    }
+
+    @Test
+    void hearingFromTheLeaderRestartsTheElectionTimer() {
+        RaftCore f = core(RaftConfig.defaults(N1).withCheckQuorum(false).withPreVote(false), 3, 2, 0);
+        f.step(new HeartbeatRequest(N2, N1, 2, 0, 0));
+        drain(f);
+        tick(f, 15);
+        f.step(new HeartbeatRequest(N2, N1, 2, 0, 0));
+        drain(f);
+        tick(f, 18);
+        assertThat(f.role()).isEqualTo(Role.FOLLOWER);
+        tick(f, 1);
+        assertThat(f.role()).isEqualTo(Role.CANDIDATE);
+    }
+
+    @Test
+    void aLeaderIgnoresACampaignRequest() {
+        RaftCore f = core(RaftConfig.defaults(N1), 1, 0, 0);
+        f.campaign();
+        drain(f);
+        f.campaign();
+        assertThat(f.role()).isEqualTo(Role.LEADER);
+        assertThat(f.term()).isEqualTo(1);
+    }
+
+    // An append whose previous entry is exactly our snapshot's last entry is checked against the
+    // snapshot and appended after it (§7 with §5.3).
+    @Test
+    void anAppendRightAfterTheSnapshotIsAppended() {
+        Snapshot snapshot = new Snapshot(new SnapshotMeta(5, 1, Membership.ofVoters(3)), new byte[0]);
+        RaftCore f = new RaftCore(RaftConfig.defaults(N1), new PersistentState(new HardState(1, null, 0), snapshot,
+                List.of()), LONGEST);
+        f.step(new AppendRequest(N2, N1, 1, 5, 1, List.of(Entry.command(1, 6, null), Entry.command(1, 7, null)), 0));
+        assertThat(drain(f)).singleElement().isEqualTo(AppendResponse.accept(N1, N2, 1, 7));
+        assertThat(f.lastIndex()).isEqualTo(7);
+    }
+
+    // The unsafe vote-ignores-last-index switch: §5.4.1 with the last terms compared only.
+    @Test
+    void unsafeVoteComparesLastTermsOnly() {
+        RaftConfig unsafe = RaftConfig.defaults(N1).withCheckQuorum(false).withPreVote(false)
+                .withUnsafe(Set.of(UnsafeMode.VOTE_IGNORES_LAST_INDEX));
+        RaftCore shorter = core(unsafe, 3, 2, 0, 1, 2, 2);
+        shorter.step(new VoteRequest(N2, N1, 3, 2, 2, false, false));
+        assertThat(((VoteResponse) drain(shorter).get(0)).granted()).as("same term, shorter: granted").isTrue();
+        RaftCore earlier = core(unsafe, 3, 2, 0, 1, 2, 2);
+        earlier.step(new VoteRequest(N2, N1, 3, 9, 1, false, false));
+        assertThat(((VoteResponse) drain(earlier).get(0)).granted()).as("earlier term: refused").isFalse();
+    }
+
     // ---- the driver contract (Ready)
 
     // Figure 2: the term and vote must be durable before a message that depends on them; a

@@ -299,6 +299,22 @@ class LeaderTest {
         assertThat(f.core.propose(new byte[0])).isInstanceOf(Rejected.class); // 78 > 60
     }
 
+    // §4.1: a removed server leaves the leader's replication at once: no more messages to it, and
+    // its late answers are ignored.
+    @Test
+    void aRemovedFollowerIsNoLongerReplicatedTo() {
+        Fixture f = steadyLeader(config());
+        assertThat(f.core.proposeMembership(new MembershipChange.RemoveServer(N3))).isInstanceOf(Accepted.class);
+        assertThat(f.drain(AppendRequest.class)).extracting(Message::to).containsExactly(N2);
+        f.ack(N3, 2);
+        f.drain();
+        assertThat(f.core.commitIndex()).as("n3 no longer counts").isEqualTo(1);
+        assertThat(f.core.status().followers()).containsOnlyKeys(N2);
+        f.ack(N2, 2);
+        f.drain();
+        assertThat(f.core.commitIndex()).isEqualTo(2);
+    }
+
     // ---- heartbeats and check-quorum (dissertation §6.2)
 
     @Test
