@@ -34,10 +34,6 @@ public sealed interface Message {
         public AppendRequest {
             entries = List.copyOf(entries);
         }
-
-        public long lastIndex() {
-            return prevLogIndex + entries.size();
-        }
     }
 
     /**
