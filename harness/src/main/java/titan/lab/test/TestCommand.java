@@ -144,6 +144,9 @@ public final class TestCommand implements Callable<Integer> {
         NemesisSchedule.validate(kinds, runtime.equals("sim") ? Duration.ZERO : nemesisInterval, timeLimit, nodes);
         if (runtime.equals("docker")) {
             for (String part : nemesis.split(",")) {
+                if (part.trim().equalsIgnoreCase("all")) {
+                    continue; // "all" means what the runtime can do (below)
+                }
                 Set<FaultKind> named = FaultKind.parseList(part);
                 if (named.contains(FaultKind.LINKS) || named.contains(FaultKind.THROTTLE)) {
                     throw new IllegalArgumentException("the docker runtime cannot make links slow, flaky or throttled"

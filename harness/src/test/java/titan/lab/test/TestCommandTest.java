@@ -28,6 +28,7 @@ class TestCommandTest {
         "--runtime docker --nemesis links                  | nemesis 'links' needs --runtime local",
         "--runtime docker --nemesis partition,throttle     | nemesis 'throttle' needs --runtime local",
         "--runtime docker --nemesis kill,slow              | nemesis 'slow' needs --runtime local",
+        "--runtime docker --nemesis all,links              | nemesis 'links' needs --runtime local",
         "--runtime docker --workload bank                  | unknown workload 'bank'",
         "--runtime docker --nodes 1 --nemesis isolate-leader | needs at least 2 nodes",
         "--nodes 2 --nemesis kill,partition,pause,links,throttle,clock --nemesis-interval 1s --time-limit 1s | at most half the time limit",
