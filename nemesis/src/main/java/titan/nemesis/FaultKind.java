@@ -30,7 +30,11 @@ public enum FaultKind {
     /** Only the leader killed (a subset of kill; not part of "all"). */
     KILL_LEADER("kill-leader"),
     /** Only the leader paused (a subset of pause; not part of "all"). */
-    PAUSE_LEADER("pause-leader");
+    PAUSE_LEADER("pause-leader"),
+    /** A majority killed at once (a subset of kill, for lost-write tests; not part of "all"). */
+    KILL_MAJORITY("kill-majority"),
+    /** Every node killed at once (a subset of kill: what unsynced data survives; not part of "all"). */
+    KILL_ALL("kill-all");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -71,8 +75,11 @@ public enum FaultKind {
                 case "isolate-leader" -> kinds.add(ISOLATE_LEADER);
                 case "kill-leader" -> kinds.add(KILL_LEADER);
                 case "pause-leader" -> kinds.add(PAUSE_LEADER);
+                case "kill-majority" -> kinds.add(KILL_MAJORITY);
+                case "kill-all" -> kinds.add(KILL_ALL);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
-                        + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, all, none");
+                        + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
+                        + " kill-all, all, none");
             }
         }
         return kinds;
@@ -105,6 +112,8 @@ public enum FaultKind {
             case ISOLATE_LEADER -> new Fault.Partition(Fault.PartitionShape.ISOLATE_LEADER);
             case KILL_LEADER -> new Fault.Crash(Fault.Target.LEADER);
             case PAUSE_LEADER -> new Fault.Pause(Fault.Target.LEADER);
+            case KILL_MAJORITY -> new Fault.Crash(Fault.Target.MAJORITY);
+            case KILL_ALL -> new Fault.Crash(Fault.Target.ALL);
             case WAL -> new Fault.WalDamage(Fault.Target.ONE,
                     random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
         };

@@ -48,6 +48,18 @@ class NemesisScheduleTest {
     }
 
     @Test
+    void killAllAndKillMajorityAreFixedTargetsOutsideAll() {
+        // Goal: the targeted kill kinds always draw their one target, and "all" does not include them.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(3);
+        for (int i = 0; i < 20; i++) {
+            assertThat(FaultKind.KILL_ALL.draw(random, 3)).isEqualTo(new Fault.Crash(Fault.Target.ALL));
+            assertThat(FaultKind.KILL_MAJORITY.draw(random, 5)).isEqualTo(new Fault.Crash(Fault.Target.MAJORITY));
+        }
+        assertThat(FaultKind.parseList("kill-all,kill-majority")).containsExactly(FaultKind.KILL_MAJORITY, FaultKind.KILL_ALL);
+        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.KILL_ALL, FaultKind.KILL_MAJORITY);
+    }
+
+    @Test
     void partitionsCutTheRightLinks() {
         List<String> nodes = List.of("n1", "n2", "n3", "n4", "n5");
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);

@@ -22,6 +22,16 @@ final class Call {
     int sessionRetries;
     /** Frees what the current attempt holds in its connection, when the call ends without its answer. */
     Runnable onAbandon;
+    /**
+     * A write's session once its first copy was written, when the client resends unknown writes
+     * ({@link ClientOptions#unknownWriteResends()}): every later copy carries the same pair. 0: none yet.
+     */
+    long sessionClientId;
+    long sessionSequence;
+    /** Copies sent again after an unknown fate. */
+    int resends;
+    /** The current attempt's own deadline when resends are on. */
+    ScheduledFuture<?> attemptTimeout;
 
     Call(Request request, long deadlineNanos) {
         this.request = request;

@@ -28,6 +28,15 @@ import titan.node.kv.Keys;
  * id with sequences 1, 2, 3, ... in the order requests are written on it; the server applies them in
  * that order, so pipelining needs no id per request. A session answer (stale or expired: the
  * session's first request never reached the log) renews the connection's session and retries.
+ *
+ * <p>Resends (off by default, {@link ClientOptions#unknownWriteResends()}). A write whose copy's fate
+ * is unknown may be sent again in the same session and sequence, to the next node: the server's
+ * session cache answers a copy whose first was applied (docs/client-protocol.md, "Sessions"). From
+ * the first resend on, the call can no longer end {@link Outcome.Failed}: an answer that says a later
+ * copy did nothing says nothing of the earlier one, so such a call ends indeterminate instead.
+ *
+ * <p>Pinned ({@link ClientOptions#pinned()}): every attempt goes to the first endpoint; not leader
+ * or not reachable fails the call (that copy did nothing) instead of redirecting it.
  */
 abstract class ClientCore implements TitanClient {
     private static final int SESSION_RETRIES_MAX = 3;
@@ -62,6 +71,26 @@ abstract class ClientCore implements TitanClient {
     }
 
     protected abstract Pool newPool(Endpoint endpoint);
+
+    /**
+     * The command of {@code call}'s next copy: in the call's own session once it has one, else in
+     * the connection's ({@code clientId}, {@code nextSequence}), which the call keeps when it may be resent.
+     */
+    final SessionCommand command(Call call, long clientId, long nextSequence) {
+        synchronized (call) {
+            if (call.sessionClientId != 0) {
+                return new SessionCommand(call.request.command(call.sessionClientId, call.sessionSequence), false);
+            }
+            if (options.unknownWriteResends() > 0) {
+                call.sessionClientId = clientId;
+                call.sessionSequence = nextSequence;
+            }
+        }
+        return new SessionCommand(call.request.command(clientId, nextSequence), true);
+    }
+
+    /** A write's command, and whether it took the connection's next sequence (false: a resent copy's own). */
+    record SessionCommand(titan.node.kv.KvCommand command, boolean connectionSession) {}
 
     /** A fresh session id: random, positive, 63 bits. */
     static long newClientId() {
@@ -151,6 +180,10 @@ abstract class ClientCore implements TitanClient {
             call.written = false;
             call.onAbandon = null;
             call.target = target;
+            if (call.attemptTimeout != null) {
+                call.attemptTimeout.cancel(false);
+                call.attemptTimeout = null;
+            }
         }
         if (closed) {
             complete(call, new Outcome.Failed("the client is closed", target.nodeId()));
@@ -167,6 +200,11 @@ abstract class ClientCore implements TitanClient {
             if (!call.done && call.attempt == attempt) {
                 call.written = true;
                 call.onAbandon = abandon;
+                if (mayResend(call)) {
+                    long attemptNanos = options.timeout().toNanos() / (options.unknownWriteResends() + 1);
+                    call.attemptTimeout = group.schedule(() -> onAttemptTimeout(call, attempt), attemptNanos,
+                            TimeUnit.NANOSECONDS);
+                }
             }
         }
         if (abandonNow) {
@@ -193,7 +231,12 @@ abstract class ClientCore implements TitanClient {
         } else if (answer instanceof Answer.Failure f) {
             complete(call, new Outcome.Failed(f.reason(), node));
         } else if (answer instanceof Answer.Unknown u) {
-            complete(call, new Outcome.Indeterminate(u.reason(), node));
+            if (!resend(call, from, u.reason())) {
+                complete(call, new Outcome.Indeterminate(u.reason(), node));
+            }
+        } else if (options.pinned() && (answer instanceof Answer.NotLeader || answer instanceof Answer.NotSent)) {
+            complete(call, new Outcome.Failed(answer instanceof Answer.NotSent ns ? ns.reason()
+                    : node + " is not the leader (the client is pinned to it)", node));
         } else if (answer instanceof Answer.NotLeader n) {
             Endpoint next = redirect(n, from);
             leader = next;
@@ -201,7 +244,10 @@ abstract class ClientCore implements TitanClient {
             retry(call, next, useful ? 0 : options.retryDelay().toNanos(), node + " is not the leader"
                     + (n.leader() == null ? " and knows none" : "; " + n.leader() + " is"));
         } else if (answer instanceof Answer.Session s) {
-            if (++call.sessionRetries > SESSION_RETRIES_MAX) {
+            if (resent(call)) {
+                complete(call, new Outcome.Indeterminate("a resent copy got a session answer (" + s.reason()
+                        + "); an earlier copy may have been applied", node));
+            } else if (++call.sessionRetries > SESSION_RETRIES_MAX) {
                 complete(call, new Outcome.Failed("session refused repeatedly: " + s.reason(), node));
             } else {
                 retry(call, from, 0, s.reason());
@@ -212,6 +258,54 @@ abstract class ClientCore implements TitanClient {
                 leader = next;
             }
             retry(call, next, options.retryDelay().toNanos(), ((Answer.NotSent) answer).reason() + " (" + node + ")");
+        }
+    }
+
+    /** Whether {@code call} may still be resent: a write with a session, resends left. Holds call's lock. */
+    private boolean mayResend(Call call) {
+        return options.unknownWriteResends() > 0 && !call.request.isRead() && call.sessionClientId != 0
+                && call.resends < options.unknownWriteResends();
+    }
+
+    private static boolean resent(Call call) {
+        synchronized (call) {
+            return call.resends > 0;
+        }
+    }
+
+    /**
+     * Sends {@code call} again in its own session, to the next node (the same node when pinned), after
+     * its copy's fate became unknown; false when it may not (no resends left, a read, or too close to
+     * the deadline for an answer to come back).
+     */
+    private boolean resend(Call call, Endpoint from, String reason) {
+        synchronized (call) {
+            if (!mayResend(call) || System.nanoTime() >= call.deadlineNanos - options.timeout().toNanos() / 10) {
+                return false;
+            }
+            call.resends++;
+            call.lastReason = reason;
+        }
+        Endpoint current = leader;
+        attempt(call, options.pinned() ? from : current.equals(from) ? following(from) : current);
+        return true;
+    }
+
+    /** The current attempt of a resendable write had no answer in its share of the deadline: resend it. */
+    private void onAttemptTimeout(Call call, int attempt) {
+        Runnable abandon;
+        Endpoint target;
+        synchronized (call) {
+            if (call.done || call.attempt != attempt || !call.written) {
+                return;
+            }
+            abandon = call.onAbandon;
+            target = call.target;
+        }
+        onAnswer(call, attempt, target, new Answer.Unknown("no answer within "
+                + options.timeout().toMillis() / (options.unknownWriteResends() + 1) + " ms"));
+        if (abandon != null) {
+            abandon.run(); // frees the old copy's slot; its late answer is ignored (an older attempt)
         }
     }
 
@@ -257,6 +351,14 @@ abstract class ClientCore implements TitanClient {
             }
             call.done = true;
             call.onAbandon = null;
+            if (call.resends > 0 && outcome instanceof Outcome.Failed f) {
+                // A later copy did nothing; the first copy's fate is still unknown.
+                outcome = new Outcome.Indeterminate(f.reason() + " (after " + call.resends
+                        + " resend(s); an earlier copy may have been applied)", f.node());
+            }
+            if (call.attemptTimeout != null) {
+                call.attemptTimeout.cancel(false);
+            }
         }
         if (call.timeout != null) {
             call.timeout.cancel(false);

@@ -218,11 +218,12 @@ public final class HttpTitanClient extends ClientCore {
             }
             current = p;
             currentWritten = true;
-            channel.writeAndFlush(request(p.call().request), channel.voidPromise());
+            channel.writeAndFlush(request(p.call()), channel.voidPromise());
             onWritten(p.call(), p.attempt(), () -> channel.close()); // a late answer cannot be told apart: drop the connection
         }
 
-        private FullHttpRequest request(Request r) {
+        private FullHttpRequest request(Call call) {
+            Request r = call.request;
             String path = "/v1/kv/" + encodeKey(r.key());
             FullHttpRequest request;
             switch (r.kind()) {
@@ -247,8 +248,12 @@ public final class HttpTitanClient extends ClientCore {
             request.headers().set(HttpHeaderNames.HOST, endpoint.host());
             HttpUtil.setContentLength(request, request.content().readableBytes());
             if (!r.isRead()) {
-                request.headers().set("Titan-Client-Id", clientId);
-                request.headers().set("Titan-Sequence", nextSequence++);
+                SessionCommand c = command(call, clientId, nextSequence);
+                if (c.connectionSession()) {
+                    nextSequence++;
+                }
+                request.headers().set("Titan-Client-Id", c.command().clientId());
+                request.headers().set("Titan-Sequence", c.command().sequence());
             }
             return request;
         }

@@ -189,8 +189,12 @@ public final class TcpTitanClient extends ClientCore {
                 if (r.isRead()) {
                     BinaryProtocol.writeRead(out, id, r.key(), r.stale());
                 } else {
-                    p.clientId = clientId;
-                    BinaryProtocol.writeCommand(out, id, r.command(clientId, nextSequence++));
+                    SessionCommand c = command(p.call, clientId, nextSequence);
+                    if (c.connectionSession()) {
+                        p.clientId = clientId;
+                        nextSequence++;
+                    }
+                    BinaryProtocol.writeCommand(out, id, c.command());
                 }
                 inFlight.put(id, p);
                 onWritten(p.call, p.attempt, () -> channel.eventLoop().execute(() -> abandon(id)));

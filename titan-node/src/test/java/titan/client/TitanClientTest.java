@@ -228,6 +228,86 @@ class TitanClientTest {
         assertThat(retry.sequence()).isEqualTo(1);
     }
 
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("protocols")
+    void aDroppedWriteIsResentInTheSameSessionWhenAsked(String name,
+                                                       BiFunction<List<Endpoint>, ClientOptions, TitanClient> make) {
+        // Goal: with resends on, a write whose connection to n1 dropped after sending goes to n2 with the
+        // same client id and sequence (so the server can answer it from its session), and ends ok.
+        cluster = new LoopbackCluster(2);
+        cluster.node(1).respond(request -> {
+            CompletableFuture.runAsync(() -> {
+                cluster.tcp.get(0).close();
+                cluster.http.get(0).close();
+            });
+            return null;
+        });
+        cluster.node(2).asLeader();
+        TitanClient c = start(make, cluster.endpoints, FAST.withTimeout(Duration.ofSeconds(6)).withUnknownWriteResends(2));
+        assertThat(c.appendBlocking("k", b("v"))).isEqualTo(new Outcome.Ok(null, "n2"));
+        KvCommand first = ((KvRequest.Write) cluster.node(1).take(0).request()).command();
+        KvCommand resent = ((KvRequest.Write) cluster.node(2).take(0).request()).command();
+        assertThat(resent.clientId()).isEqualTo(first.clientId());
+        assertThat(resent.sequence()).isEqualTo(first.sequence());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("protocols")
+    void aSilentNodesWriteIsResentAndALaterRefusalIsStillIndeterminate(String name,
+            BiFunction<List<Endpoint>, ClientOptions, TitanClient> make) {
+        // Goal: n1 holds the write past its share of the deadline, so it is resent to n2; n2 refuses
+        // that copy, which says nothing of n1's copy, so the call is indeterminate, not failed.
+        cluster = new LoopbackCluster(2); // n1 holds every request forever
+        cluster.node(2).respond(r -> new ClientOutcome.Refused("busy"));
+        TitanClient c = start(make, cluster.endpoints, FAST.withTimeout(Duration.ofSeconds(4)).withUnknownWriteResends(1));
+        Outcome outcome = c.putBlocking("k", b("v"));
+        assertThat(outcome).isInstanceOf(Outcome.Indeterminate.class);
+        assertThat(((Outcome.Indeterminate) outcome).reason()).contains("resend");
+        assertThat(cluster.node(1).submitted).hasSize(1);
+        assertThat(cluster.node(2).submitted).hasSize(1);
+        KvCommand resent = ((KvRequest.Write) cluster.node(2).take(0).request()).command();
+        assertThat(resent.clientId()).isEqualTo(((KvRequest.Write) cluster.node(1).take(0).request()).command().clientId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("protocols")
+    void withoutResendsADroppedWriteIsNeverSentTwice(String name,
+                                                     BiFunction<List<Endpoint>, ClientOptions, TitanClient> make) {
+        // Goal: the default never resends: the second node never sees the write.
+        cluster = new LoopbackCluster(2);
+        cluster.node(1).respond(request -> {
+            CompletableFuture.runAsync(() -> {
+                cluster.tcp.get(0).close();
+                cluster.http.get(0).close();
+            });
+            return null;
+        });
+        cluster.node(2).asLeader();
+        TitanClient c = start(make, cluster.endpoints, FAST);
+        assertThat(c.appendBlocking("k", b("v"))).isInstanceOf(Outcome.Indeterminate.class);
+        assertThat(cluster.node(2).submitted).isEmpty();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("protocols")
+    void aPinnedClientFailsAtAFollowerInsteadOfRedirecting(String name,
+                                                          BiFunction<List<Endpoint>, ClientOptions, TitanClient> make) {
+        // Goal: pinned to n1 (a follower of n2), reads and writes fail definitely and n2 sees nothing.
+        cluster = new LoopbackCluster(2).leaderIs(2);
+        TitanClient c = start(make, cluster.endpoints, FAST.withTimeout(Duration.ofSeconds(5)).withPinned(true));
+        Outcome write = c.putBlocking("k", b("v"));
+        assertThat(write).isInstanceOf(Outcome.Failed.class);
+        assertThat(((Outcome.Failed) write).reason()).contains("pinned");
+        assertThat(c.getBlocking("k", ReadMode.LINEARIZABLE)).isInstanceOf(Outcome.Failed.class);
+        assertThat(cluster.node(2).submitted).isEmpty();
+    }
+
+    @org.junit.jupiter.api.Test
+    void resendsAreBounded() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> ClientOptions.defaults().withUnknownWriteResends(11))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("0 to 10");
+    }
+
     private static Endpoint deadEndpoint(String id) throws IOException {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {

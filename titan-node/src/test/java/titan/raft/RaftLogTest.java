@@ -295,13 +295,18 @@ class RaftLogTest {
     @Test
     void appliesExactlyTheCommittedEntriesNotYetApplied() {
         RaftLog log = logAfterSnapshot(2, 1, 0, 1, 1, 1);
-        assertThat(log.entriesToApply()).isEmpty();
+        assertThat(log.entriesToApply(0, Long.MAX_VALUE)).isEmpty();
         log.commitTo(4);
-        assertThat(log.entriesToApply()).extracting(Entry::index).containsExactly(3L, 4L);
+        assertThat(log.entriesToApply(0, Long.MAX_VALUE)).extracting(Entry::index).containsExactly(3L, 4L);
+        // Bounded: after what was already handed out, up to what is durable, never past the commit.
+        assertThat(log.entriesToApply(3, Long.MAX_VALUE)).extracting(Entry::index).containsExactly(4L);
+        assertThat(log.entriesToApply(0, 3)).extracting(Entry::index).containsExactly(3L);
+        assertThat(log.entriesToApply(0, 5)).extracting(Entry::index).containsExactly(3L, 4L);
+        assertThat(log.entriesToApply(4, 4)).isEmpty();
         log.appliedTo(3);
-        assertThat(log.entriesToApply()).extracting(Entry::index).containsExactly(4L);
+        assertThat(log.entriesToApply(0, Long.MAX_VALUE)).extracting(Entry::index).containsExactly(4L);
         log.appliedTo(4);
-        assertThat(log.entriesToApply()).isEmpty();
+        assertThat(log.entriesToApply(0, Long.MAX_VALUE)).isEmpty();
         assertThatThrownBy(() -> log.appliedTo(5)).isInstanceOf(IllegalStateException.class)
                 .hasMessageContaining("applied 5 outside [4, 4]");
         assertThatThrownBy(() -> log.appliedTo(3)).isInstanceOf(IllegalStateException.class)

@@ -77,6 +77,22 @@ public final class CampaignCommand implements Callable<Integer> {
     @Option(names = "--store", defaultValue = "results/runs")
     Path store;
 
+    @Option(names = "--preset", description = "a named campaign instead of the matrix: unsafe-table (each unsafe"
+            + " switch's catching configuration, --seeds runs each, default 5; writes unsafe-table.md), safe-local"
+            + " (50 runs), safe-docker (10 runs), ci (6 short local runs)")
+    String preset;
+
+    @Option(names = "--switches", split = ",", description = "unsafe-table: only these switches' probes")
+    List<String> switches = List.of();
+
+    @Option(names = "--runs", description = "safe-local, safe-docker, ci: the number of runs (default 50, 10, 6)")
+    Integer runs;
+
+    private boolean seedsGiven() {
+        return spec != null && spec.commandLine().getParseResult() != null
+                && spec.commandLine().getParseResult().hasMatchedOption("--seeds");
+    }
+
     /** One planned test and, once run, its result. */
     record Row(TestConfig config, Verdict verdict, String explanation, Path runDir, long millis) {}
 
@@ -130,6 +146,10 @@ public final class CampaignCommand implements Callable<Integer> {
             }
         }
         Summary.write(campaignDir, rows);
+        if ("unsafe-table".equals(preset)) {
+            Path table = UnsafeTable.write(campaignDir, rows, Presets.probes(switches));
+            out.println("titan-lab campaign: unsafe-switch table " + table);
+        }
         long invalid = rows.stream().filter(r -> r.verdict() == Verdict.INVALID).count();
         long unknown = rows.stream().filter(r -> r.verdict() == Verdict.UNKNOWN).count();
         out.printf("titan-lab campaign: %d tests, %d valid, %d invalid, %d unknown; summary %s%n", rows.size(),
@@ -142,10 +162,54 @@ public final class CampaignCommand implements Callable<Integer> {
                 + " " + c.protocol() + " seed=" + c.seed() + (c.unsafe().isEmpty() ? "" : " unsafe=" + String.join(",", c.unsafe()));
     }
 
+    /** A test's configuration from its command-line arguments, by the test command's own rules. */
+    static TestConfig config(List<String> args) {
+        TestCommand test = new TestCommand();
+        try {
+            new CommandLine(test).parseArgs(args.toArray(String[]::new));
+        } catch (CommandLine.ParameterException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+        return test.config();
+    }
+
+    /** The runs of {@link #preset}, each with its own seed (the campaign's --seed plus its number). */
+    List<TestConfig> presetPlan() {
+        List<List<String>> argLists = new ArrayList<>();
+        switch (preset) {
+            case "unsafe-table" -> {
+                int perProbe = seedsGiven() ? seeds : 5;
+                for (Presets.Probe probe : Presets.probes(switches)) {
+                    for (int i = 0; i < perProbe; i++) {
+                        argLists.add(probe.args());
+                    }
+                }
+            }
+            case "safe-local" -> argLists.addAll(Presets.safe("local", runs != null ? runs : 50));
+            case "safe-docker" -> argLists.addAll(Presets.safe("docker", runs != null ? runs : 10));
+            case "ci" -> argLists.addAll(Presets.safe("local", runs != null ? runs : 6));
+            default -> throw new IllegalArgumentException("unknown preset '" + preset + "'; known: "
+                    + String.join(", ", Presets.NAMES));
+        }
+        List<TestConfig> plan = new ArrayList<>();
+        for (int i = 0; i < argLists.size(); i++) {
+            List<String> args = new ArrayList<>(argLists.get(i));
+            args.addAll(List.of("--seed", Long.toString(seed + i)));
+            plan.add(config(args));
+        }
+        return plan;
+    }
+
     /** Every combination, validated by the test command's own rules before anything runs. */
     List<TestConfig> plan() {
         if (seeds < 1) {
             throw new IllegalArgumentException("--seeds must be at least 1");
+        }
+        if (runs != null && (runs < 1 || runs > 10_000)) {
+            throw new IllegalArgumentException("--runs must be 1 to 10000, not " + runs);
+        }
+        if (preset != null) {
+            return presetPlan();
         }
         List<TestConfig> plan = new ArrayList<>();
         for (String runtime : runtimes) {
@@ -153,7 +217,6 @@ public final class CampaignCommand implements Callable<Integer> {
                 for (String nemesis : nemeses) {
                     for (String protocol : protocols) {
                         for (int i = 0; i < seeds; i++) {
-                            TestCommand test = new TestCommand();
                             List<String> args = new ArrayList<>(List.of("--runtime", runtime.trim(), "--workload",
                                     workload.trim(), "--nemesis", nemesis.trim(), "--protocol", protocol.trim(),
                                     "--seed", Long.toString(seed + i), "--nodes", Integer.toString(nodes),
@@ -162,12 +225,7 @@ public final class CampaignCommand implements Callable<Integer> {
                             if (!unsafe.isBlank()) {
                                 args.addAll(List.of("--unsafe", unsafe));
                             }
-                            try {
-                                new CommandLine(test).parseArgs(args.toArray(String[]::new));
-                            } catch (CommandLine.ParameterException e) {
-                                throw new IllegalArgumentException(e.getMessage(), e);
-                            }
-                            plan.add(test.config());
+                            plan.add(config(args));
                         }
                     }
                 }

@@ -43,8 +43,9 @@ public final class TitanLab implements Runnable {
         line.addSubcommand(new titan.lab.campaign.CampaignCommand()); // matrices of lab tests (titan.lab.campaign)
         line.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
-            cmd.getErr().println("titan-lab: " + ex.getMessage());
-            cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help' for more information.");
+            // One line, as every refusal (the "bad flags get a one-line error"): the hint joins it.
+            cmd.getErr().println("titan-lab: " + ex.getMessage().strip().replace('\n', ' ') + " (see '"
+                    + cmd.getCommandSpec().qualifiedName() + " --help')");
             return EXIT_USAGE;
         });
         line.setExecutionExceptionHandler((ex, cmd, parseResult) -> {

@@ -233,7 +233,9 @@ public final class DockerRuntime implements ClusterRuntime {
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         cmd.addAll(options.javaOptions());
-        cmd.addAll(List.of("-cp", options.classPath(), options.mainClass()));
+        // Absolute, as mounted: the container's working directory is /data, not the lab's (a lab
+        // started as "java -jar results/.../lab.jar" had every container exit at once, class not found).
+        cmd.addAll(List.of("-cp", absoluteClassPath(options.classPath()), options.mainClass()));
         List<String> peers = new ArrayList<>();
         for (Node n : nodes.values()) {
             peers.add(n.id() + "=" + n.ip() + ":" + PEER_PORT);
@@ -264,6 +266,17 @@ public final class DockerRuntime implements ClusterRuntime {
     }
 
     /** The class path's existing entries, absolute; the container sees each at the same path. */
+    /** {@code classPath} with every entry absolute, in order. */
+    static String absoluteClassPath(String classPath) {
+        List<String> entries = new ArrayList<>();
+        for (String entry : classPath.split(java.io.File.pathSeparator)) {
+            if (!entry.isBlank()) {
+                entries.add(Path.of(entry).toAbsolutePath().normalize().toString());
+            }
+        }
+        return String.join(java.io.File.pathSeparator, entries);
+    }
+
     static List<String> classPathEntries(String classPath) {
         Set<String> seen = new LinkedHashSet<>();
         for (String entry : classPath.split(java.io.File.pathSeparator)) {

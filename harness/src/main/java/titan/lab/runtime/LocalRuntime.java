@@ -465,7 +465,26 @@ public final class LocalRuntime implements ClusterRuntime {
     }
 
     /** Binds a free loopback port and keeps it bound (in {@code reserved}) until set-up ends. */
+    /**
+     * A free port for a node, below the usual ephemeral range (Linux: 32768-60999) so that no
+     * outgoing connection of this machine takes it in the seconds between its release here and the
+     * node's bind, or while the node is down between a kill and its restart: in the ephemeral range
+     * that happened (a set-up failed with "address already in use" during a campaign on a busy
+     * machine). Falls back to an ephemeral port when none of a few random tries is free.
+     */
     private static int reserve(List<ServerSocket> reserved) throws IOException {
+        java.util.concurrent.ThreadLocalRandom random = java.util.concurrent.ThreadLocalRandom.current();
+        for (int attempt = 0; attempt < 50; attempt++) {
+            ServerSocket s = new ServerSocket();
+            try {
+                s.setReuseAddress(true);
+                s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), random.nextInt(20_000, 32_768)), 1);
+                reserved.add(s);
+                return s.getLocalPort();
+            } catch (IOException taken) {
+                closeQuietly(s);
+            }
+        }
         ServerSocket s = new ServerSocket();
         s.setReuseAddress(true);
         s.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 1);

@@ -71,7 +71,7 @@ final class SimRuntimeTest {
                 case PAUSE -> sim.add(FaultSchedule.Kind.PAUSE);
                 case LINKS -> sim.add(FaultSchedule.Kind.LINKS);
                 case CLOCK -> sim.add(FaultSchedule.Kind.CLOCK);
-                case THROTTLE, WAL, ISOLATE_LEADER, KILL_LEADER, PAUSE_LEADER -> {
+                case THROTTLE, WAL, ISOLATE_LEADER, KILL_LEADER, PAUSE_LEADER, KILL_MAJORITY, KILL_ALL -> {
                     if (!all) {
                         throw new IllegalArgumentException("the sim runtime has no " + kind.flag()
                                 + " fault (it chooses fault shapes itself; its crashes tear unsynced WAL tails)");

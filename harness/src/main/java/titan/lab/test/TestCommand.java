@@ -4,7 +4,9 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.EnumSet;
 import java.util.Locale;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 import picocli.CommandLine;
@@ -28,7 +30,8 @@ public final class TestCommand implements Callable<Integer> {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
     @Option(names = "--runtime", defaultValue = "local",
-            description = "local (default: child processes) or sim (one seed of the deterministic simulator)")
+            description = "local (default: child processes), docker (containers; no link delays or throttling) or sim"
+                    + " (one seed of the deterministic simulator)")
     String runtime;
 
     @Option(names = "--nodes", defaultValue = "3", description = "cluster size (default 3)")
@@ -42,7 +45,7 @@ public final class TestCommand implements Callable<Integer> {
 
     @Option(names = "--nemesis", defaultValue = "none",
             description = "fault kinds: partition, kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader,"
-                    + " pause-leader, all, none (default)")
+                    + " pause-leader, kill-majority, kill-all, all, none (default)")
     String nemesis;
 
     @Option(names = "--nemesis-interval", defaultValue = "10s", converter = DurationConverter.class,
@@ -79,6 +82,15 @@ public final class TestCommand implements Callable<Integer> {
             description = "the checker's deadline; after it the verdict is unknown (default 120s)")
     Duration checkTimeout;
 
+    @Option(names = "--resend-unknown-writes", defaultValue = "0",
+            description = "the client resends a write whose fate is unknown up to N times, in the same session and"
+                    + " sequence (what etcd's and Jepsen's clients do); 0 (default) never")
+    int resendUnknownWrites;
+
+    @Option(names = "--pin-clients", description = "bind each worker's client to one node, without redirects"
+            + " (Jepsen's binding: a deposed leader's answers reach the history)")
+    boolean pinClients;
+
     @Option(names = "--store", defaultValue = "results/runs", description = "the results store (default results/runs)")
     Path store;
 
@@ -110,9 +122,7 @@ public final class TestCommand implements Callable<Integer> {
         if (!runtime.equals("local") && !runtime.equals("sim") && !runtime.equals("docker")) {
             throw new IllegalArgumentException("unknown runtime '" + runtime + "'; known: local, docker, sim");
         }
-        if (runtime.equals("docker")) { // no engine: one line, exit 254
-            titan.lab.runtime.DockerRuntime.engineProblem().ifPresent(p -> { throw new IllegalArgumentException(p); });
-        }
+
         if (nodes < 1 || nodes > 9) {
             throw new IllegalArgumentException("--nodes must be 1 to 9, not " + nodes);
         }
@@ -126,9 +136,27 @@ public final class TestCommand implements Callable<Integer> {
         if (rate < 0 || Double.isNaN(rate)) {
             throw new IllegalArgumentException("--rate must be 0 (unlimited) or positive, not " + rate);
         }
+        if (resendUnknownWrites < 0 || resendUnknownWrites > 10) {
+            throw new IllegalArgumentException("--resend-unknown-writes must be 0 to 10, not " + resendUnknownWrites);
+        }
         var kinds = FaultKind.parseList(nemesis);
         // The simulator times its faults itself: the interval applies to real runtimes only.
         NemesisSchedule.validate(kinds, runtime.equals("sim") ? Duration.ZERO : nemesisInterval, timeLimit, nodes);
+        if (runtime.equals("docker")) {
+            for (String part : nemesis.split(",")) {
+                if (part.trim().equalsIgnoreCase("all")) {
+                    continue; // "all" means what the runtime can do (below)
+                }
+                Set<FaultKind> named = FaultKind.parseList(part);
+                if (named.contains(FaultKind.LINKS) || named.contains(FaultKind.THROTTLE)) {
+                    throw new IllegalArgumentException("the docker runtime cannot make links slow, flaky or throttled"
+                            + " (no tc netem in its containers): nemesis '" + part.trim() + "' needs --runtime local");
+                }
+            }
+            kinds.removeAll(EnumSet.of(FaultKind.LINKS, FaultKind.THROTTLE)); // what "all" means there
+            // Last, after every option is known good: no engine is one line too.
+            titan.lab.runtime.DockerRuntime.engineProblem().ifPresent(p -> { throw new IllegalArgumentException(p); });
+        }
         if (runtime.equals("sim")) {
             if (!workload.equalsIgnoreCase("kv")) {
                 throw new IllegalArgumentException("the sim runtime runs the kv workload only, not " + workload);
@@ -146,6 +174,6 @@ public final class TestCommand implements Callable<Integer> {
         long s = seed != null ? seed : new java.security.SecureRandom().nextLong() >>> 1;
         return new TestConfig(testName, runtime, nodes, workload.toLowerCase(Locale.ROOT), keys, kindFlags,
                 nemesisInterval, timeLimit, concurrency, rate, protocol.toLowerCase(Locale.ROOT), s, switches,
-                operationTimeout, checkTimeout);
+                operationTimeout, checkTimeout, resendUnknownWrites, pinClients);
     }
 }

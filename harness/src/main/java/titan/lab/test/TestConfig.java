@@ -22,12 +22,25 @@ import java.util.List;
  * @param unsafe           unsafe switches passed to every node
  * @param operationTimeout the lab's own limit on one operation before it is recorded as info
  * @param checkTimeout     the checker's deadline (UNKNOWN after it)
+ * @param resendUnknownWrites how often the client resends a write whose fate is unknown, in its own
+ *                         session ({@code titan.client.ClientOptions#unknownWriteResends}); 0 never
+ * @param pinClients       each worker's client bound to one node (no redirects), as Jepsen binds
+ *                         its clients; the final reads still find the leader
  */
 public record TestConfig(String name, String runtime, int nodes, String workload, int keys, List<String> nemesis,
                          Duration nemesisInterval, Duration timeLimit, int concurrency, double rate, String protocol,
-                         long seed, List<String> unsafe, Duration operationTimeout, Duration checkTimeout) {
+                         long seed, List<String> unsafe, Duration operationTimeout, Duration checkTimeout,
+                         int resendUnknownWrites, boolean pinClients) {
     public TestConfig {
         nemesis = List.copyOf(nemesis);
         unsafe = List.copyOf(unsafe);
+    }
+
+    /** A configuration whose client neither resends nor is pinned. */
+    public TestConfig(String name, String runtime, int nodes, String workload, int keys, List<String> nemesis,
+                      Duration nemesisInterval, Duration timeLimit, int concurrency, double rate, String protocol,
+                      long seed, List<String> unsafe, Duration operationTimeout, Duration checkTimeout) {
+        this(name, runtime, nodes, workload, keys, nemesis, nemesisInterval, timeLimit, concurrency, rate, protocol,
+                seed, unsafe, operationTimeout, checkTimeout, 0, false);
     }
 }

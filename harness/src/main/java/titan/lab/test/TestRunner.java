@@ -108,11 +108,17 @@ public final class TestRunner {
             }
             phase("leader " + leader.get());
             // The client gives up first (info, with its reason); the lab's own limit is a backstop.
+            // The workers' own clients when they resend or are pinned; the final reads use the plain one.
+            List<TitanClient> ownClients = config.resendUnknownWrites() > 0 || config.pinClients()
+                    ? Clients.openAll(config.protocol(), runtime.endpoints(), config.operationTimeout(),
+                            config.concurrency(), config.resendUnknownWrites(), config.pinClients())
+                    : List.of();
             try (TitanClient client = Clients.open(config.protocol(), runtime.endpoints(), config.operationTimeout(),
                     config.concurrency())) {
+                List<TitanClient> workerClients = ownClients.isEmpty() ? List.of(client) : ownClients;
                 recorder = new HistoryRecorder(); // history times and fault windows count from the workload's start
-                WorkloadRunner runner = new WorkloadRunner(workload, client, recorder, config.concurrency(),
-                        config.rate(), config.operationTimeout().plusSeconds(2), seeds.nextLong());
+                WorkloadRunner runner = new WorkloadRunner(workload, client, workerClients, recorder,
+                        config.concurrency(), config.rate(), config.operationTimeout().plusSeconds(2), seeds.nextLong());
                 NemesisRunner nemesis = new NemesisRunner(runtime, schedule,
                         new FaultInjector(runtime, probe::leader, seeds.nextLong()), recorder, out);
                 phase = "workload";
@@ -133,6 +139,8 @@ public final class TestRunner {
                         + RECOVERY_TIMEOUT.toSeconds() + " s")); // final reads then record fail/info
                 phase = "final reads";
                 runner.finalReads(FINAL_READS_TIMEOUT);
+            } finally {
+                ownClients.forEach(TitanClient::close);
             }
             phase = "collect logs";
             runtime.collectLogs(runDir);
@@ -263,6 +271,8 @@ public final class TestRunner {
         json.putPOJO("unsafe", config.unsafe());
         json.put("operationTimeoutMs", config.operationTimeout().toMillis());
         json.put("checkTimeoutMs", config.checkTimeout().toMillis());
+        json.put("resendUnknownWrites", config.resendUnknownWrites());
+        json.put("pinClients", config.pinClients());
         json.put("gitCommit", gitCommit);
         json.put("startTime", started.toOffsetDateTime().toString());
         var windows = json.putArray("schedule");
@@ -287,6 +297,14 @@ public final class TestRunner {
         if (!c.unsafe().isEmpty()) {
             b.append(" --unsafe ").append(String.join(",", c.unsafe()));
         }
+        if (c.resendUnknownWrites() > 0) {
+            b.append(" --resend-unknown-writes ").append(c.resendUnknownWrites());
+        }
+        if (c.pinClients()) {
+            b.append(" --pin-clients");
+        }
+        b.append(" --keys ").append(c.keys()).append(" --operation-timeout ").append(c.operationTimeout().toMillis())
+                .append("ms");
         return b.toString();
     }
 

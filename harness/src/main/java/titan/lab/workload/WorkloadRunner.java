@@ -26,6 +26,7 @@ import titan.client.TitanClient;
 public final class WorkloadRunner {
     private final Workload workload;
     private final TitanClient client;
+    private final List<TitanClient> workerClients;
     private final HistoryRecorder recorder;
     private final int concurrency;
     private final double ratePerSecond;
@@ -35,6 +36,20 @@ public final class WorkloadRunner {
 
     public WorkloadRunner(Workload workload, TitanClient client, HistoryRecorder recorder, int concurrency,
                           double ratePerSecond, Duration operationTimeout, long seed) {
+        this(workload, client, List.of(client), recorder, concurrency, ratePerSecond, operationTimeout, seed);
+    }
+
+    /**
+     * A runner whose worker {@code w} uses {@code workerClients.get(w % size)} (Jepsen's clients bound
+     * to nodes, for example) and whose final reads use {@code client}.
+     */
+    public WorkloadRunner(Workload workload, TitanClient client, List<TitanClient> workerClients,
+                          HistoryRecorder recorder, int concurrency, double ratePerSecond, Duration operationTimeout,
+                          long seed) {
+        if (workerClients.isEmpty()) {
+            throw new IllegalArgumentException("a runner needs at least one worker client");
+        }
+        this.workerClients = List.copyOf(workerClients);
         if (concurrency < 1) {
             throw new IllegalArgumentException("concurrency must be at least 1");
         }
@@ -57,7 +72,8 @@ public final class WorkloadRunner {
             SplittableRandom random = seeds.split();
             int first = w;
             long offset = intervalNanos * w / concurrency; // spread the workers over one interval
-            Thread t = new Thread(() -> work(first, random, endNanos, intervalNanos, offset), "client-" + w);
+            TitanClient own = workerClients.get(w % workerClients.size());
+            Thread t = new Thread(() -> work(own, first, random, endNanos, intervalNanos, offset), "client-" + w);
             t.setDaemon(true);
             workers.add(t);
         }
@@ -67,7 +83,8 @@ public final class WorkloadRunner {
         }
     }
 
-    private void work(int firstProcess, SplittableRandom random, long endNanos, long intervalNanos, long offsetNanos) {
+    private void work(TitanClient own, int firstProcess, SplittableRandom random, long endNanos, long intervalNanos,
+                      long offsetNanos) {
         int process = firstProcess;
         long next = System.nanoTime() + offsetNanos;
         while (System.nanoTime() < endNanos) {
@@ -80,7 +97,7 @@ public final class WorkloadRunner {
                 }
                 next += intervalNanos;
             }
-            Completion c = perform(process, workload.next(random));
+            Completion c = perform(own, process, workload.next(random));
             if (c.retiresProcess()) {
                 process = nextProcess.getAndIncrement();
             }
@@ -95,7 +112,7 @@ public final class WorkloadRunner {
         long endNanos = System.nanoTime() + deadline.toNanos();
         for (Op read : workload.finalReads()) {
             while (true) {
-                Completion c = perform(nextProcess.getAndIncrement(), read);
+                Completion c = perform(client, nextProcess.getAndIncrement(), read);
                 if (c.type() == EventType.OK || System.nanoTime() >= endNanos) {
                     break;
                 }
@@ -108,6 +125,10 @@ public final class WorkloadRunner {
 
     /** One operation of one process: invoke, outcome, completion, all recorded. */
     Completion perform(int process, Op op) {
+        return perform(client, process, op);
+    }
+
+    private Completion perform(TitanClient client, int process, Op op) {
         recorder.record(new Event(Process.client(process), EventType.INVOKE, op.f(), op.key(), op.value(), 0, null, null));
         Completion c;
         try {

@@ -71,6 +71,14 @@ class DockerRuntimePartsTest {
     }
 
     @Test
+    void theNodesClassPathIsAbsoluteBecauseContainersRunIn_data() {
+        // Goal: a lab started from a relative jar path gives its containers the absolute path it mounts.
+        String cp = DockerRuntime.absoluteClassPath("results/lab.jar" + java.io.File.pathSeparator + "/opt/x.jar");
+        assertThat(cp.split(java.io.File.pathSeparator)).containsExactly(
+                Path.of("results/lab.jar").toAbsolutePath().toString(), "/opt/x.jar");
+    }
+
+    @Test
     void onlyLabsThatAreGoneAreStale() {
         assertThat(DockerRuntime.isStale(DockerRuntime.ownerLabel(ProcessHandle.current()))).isFalse();
         assertThat(DockerRuntime.isStale(ProcessHandle.current().pid() + "@1")).isTrue(); // a reused pid

@@ -25,6 +25,15 @@ class TestCommandTest {
         "--concurrency 0                                   | --concurrency must be 1 to 1000",
         "--time-limit soon                                 | must look like 500ms",
         "--name ../escape                                  | --name must be",
+        "--runtime docker --nemesis links                  | nemesis 'links' needs --runtime local",
+        "--runtime docker --nemesis partition,throttle     | nemesis 'throttle' needs --runtime local",
+        "--runtime docker --nemesis kill,slow              | nemesis 'slow' needs --runtime local",
+        "--runtime docker --nemesis all,links              | nemesis 'links' needs --runtime local",
+        "--runtime docker --workload bank                  | unknown workload 'bank'",
+        "--runtime docker --nodes 1 --nemesis isolate-leader | needs at least 2 nodes",
+        "--nodes 2 --nemesis kill,partition,pause,links,throttle,clock --nemesis-interval 1s --time-limit 1s | at most half the time limit",
+        "--resend-unknown-writes 11                        | --resend-unknown-writes must be 0 to 10",
+        "--pin-clients --nodes x                           | Invalid value for option '--nodes'",
     })
     void refusesWithOneLineAndExit254(String args, String message) {
         StringWriter err = new StringWriter();
@@ -34,5 +43,6 @@ class TestCommandTest {
         int code = line.execute(("test " + args.trim()).split("\\s+"));
         assertThat(code).isEqualTo(TitanLab.EXIT_USAGE);
         assertThat(err.toString()).contains(message);
+        assertThat(err.toString().strip().lines()).as("one line: %s", err).hasSize(1);
     }
 }
