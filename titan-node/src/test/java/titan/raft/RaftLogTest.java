@@ -372,7 +372,7 @@ class RaftLogTest {
         assertThat(log.applied()).isEqualTo(9);
         assertThat(log.stable()).isEqualTo(9);
         assertThat(log.unstableEntries()).isEmpty();
-        assertThat(log.entriesToApply()).isEmpty();
+        assertThat(log.entriesToApply(0, Long.MAX_VALUE)).isEmpty();
         assertThat(log.membership()).isEqualTo(two);
         assertThat(log.membershipIndex()).isEqualTo(9);
         assertThat(log.term(4)).isEqualTo(-1);
