@@ -44,7 +44,7 @@ final class LocalLauncher implements ClusterLauncher {
 
     static LocalLauncher local() {
         return new LocalLauncher((spec, dir, unsafe) -> new LocalRuntime(LocalRuntime.Options.defaults(spec.nodes(),
-                dir.resolve("nodes"), dir.resolve("nodes.pid"), unsafe, 1)));
+                dir.resolve("nodes"), dir.resolve("nodes.pid"), unsafe, 1).forBenchmark()));
     }
 
     static LocalLauncher docker() {

@@ -55,10 +55,14 @@ public final class LocalRuntime implements ClusterRuntime {
      * @param mainClass    the node's main class, {@link #NODE_MAIN} (tests start a stand-in)
      * @param readyTimeout how long a node may take to print its ready line
      * @param seed         seeds the proxies' delay jitter and drops
+     * @param linkProxies  whether every peer link goes through a {@link LinkProxy} (the default, so
+     *                     the nemesis can cut, delay and throttle links); a benchmark cluster leaves
+     *                     them out, so that the lab's JVM, which also runs the load generator, does
+     *                     not carry every peer byte, and then refuses link faults
      */
     public record Options(int nodes, Path nodesDir, Path pidFile, List<String> unsafe, String clusterId,
                           List<String> javaOptions, String classPath, String mainClass, Duration readyTimeout,
-                          long seed) {
+                          long seed, boolean linkProxies) {
         public Options {
             unsafe = List.copyOf(unsafe);
             javaOptions = List.copyOf(javaOptions);
@@ -70,7 +74,17 @@ public final class LocalRuntime implements ClusterRuntime {
         public static Options defaults(int nodes, Path nodesDir, Path pidFile, List<String> unsafe, long seed) {
             return new Options(nodes, nodesDir, pidFile, unsafe, "titan",
                     List.of("-Xmx256m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1"),
-                    System.getProperty("java.class.path"), NODE_MAIN, Duration.ofSeconds(120), seed);
+                    System.getProperty("java.class.path"), NODE_MAIN, Duration.ofSeconds(120), seed, true);
+        }
+
+        /**
+         * A cluster for the load benchmark: direct peer links (no proxies), and nodes compiled by the
+         * optimizing JIT with room to batch ({@link #defaults} stops at the quick first tier, which
+         * starts nodes fast for tests but leaves the hot path unoptimized).
+         */
+        public Options forBenchmark() {
+            return new Options(nodes, nodesDir, pidFile, unsafe, clusterId, List.of("-Xmx512m", "-XX:+UseSerialGC"),
+                    classPath, mainClass, readyTimeout, seed, false);
         }
     }
 
@@ -106,7 +120,7 @@ public final class LocalRuntime implements ClusterRuntime {
                 Files.createDirectories(nodeDir(id).resolve("data"));
             }
             SplittableRandom seeds = new SplittableRandom(options.seed());
-            for (Plans.Link link : Plans.all(ids)) {
+            for (Plans.Link link : options.linkProxies() ? Plans.all(ids) : List.<Plans.Link>of()) {
                 InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), ports.get(link.to()).peer());
                 proxies.put(link, new LinkProxy(link.toString(), target, seeds.nextLong()));
             }
@@ -186,7 +200,8 @@ public final class LocalRuntime implements ClusterRuntime {
         Ports own = ports.get(node);
         List<String> peers = new ArrayList<>();
         for (String other : ids) {
-            int port = other.equals(node) ? own.peer() : proxies.get(new Plans.Link(node, other)).port();
+            LinkProxy proxy = proxies.get(new Plans.Link(node, other));
+            int port = other.equals(node) || proxy == null ? ports.get(other).peer() : proxy.port();
             peers.add(other + "=127.0.0.1:" + port);
         }
         cmd.addAll(List.of("--id", node, "--cluster-id", options.clusterId(),
@@ -372,6 +387,10 @@ public final class LocalRuntime implements ClusterRuntime {
     /** The proxy of one link, for tests. */
     public LinkProxy proxy(Plans.Link link) {
         LinkProxy p = proxies.get(link);
+        if (p == null && !options.linkProxies()) {
+            throw new RuntimeFailure("this cluster was started without link proxies (a benchmark cluster): "
+                    + "it cannot fault link " + link, null);
+        }
         if (p == null) {
             throw new IllegalArgumentException("no link " + link);
         }

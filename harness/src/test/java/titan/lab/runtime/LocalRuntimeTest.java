@@ -36,7 +36,7 @@ class LocalRuntimeTest {
         LocalRuntime.Options d = LocalRuntime.Options.defaults(nodes, dir.resolve("nodes"), dir.resolve("pids"), List.of(), 1);
         return new LocalRuntime(new LocalRuntime.Options(d.nodes(), d.nodesDir(), d.pidFile(), d.unsafe(), d.clusterId(),
                 List.of("-Xmx32m", "-XX:TieredStopAtLevel=1"), d.classPath(), FakeNode.class.getName(),
-                Duration.ofSeconds(20), d.seed()));
+                Duration.ofSeconds(20), d.seed(), true));
     }
 
     @Test
@@ -67,6 +67,18 @@ class LocalRuntimeTest {
             assertThat(Files.readAllLines(dir.resolve("pids"))).hasSize(2);
         }
         assertThat(Files.readAllLines(dir.resolve("pids"))).isEmpty();
+    }
+
+    @Test
+    void aBenchmarkClusterHasDirectPeerLinksAndRefusesLinkFaults() {
+        LocalRuntime.Options d = LocalRuntime.Options.defaults(2, dir.resolve("nodes"), dir.resolve("pids"), List.of(), 1)
+                .forBenchmark();
+        assertThat(d.linkProxies()).isFalse();
+        assertThat(d.javaOptions()).noneMatch(o -> o.startsWith("-XX:TieredStopAtLevel"));
+        try (LocalRuntime r = new LocalRuntime(d)) {
+            assertThatThrownBy(() -> r.proxy(new Plans.Link("n1", "n2")))
+                    .isInstanceOf(RuntimeFailure.class).hasMessageContaining("without link proxies");
+        }
     }
 
     @Test
