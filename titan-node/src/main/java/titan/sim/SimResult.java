@@ -31,13 +31,19 @@ public record SimResult(SimOptions options, FaultSchedule schedule, List<Event> 
     }
 
     /**
-     * The history as the checker takes it, with no detour through text.
+     * The history as the checker takes it, with no detour through text; its operations cite the
+     * lines they have in {@link #historyJsonLines()}.
      *
      * @param source how the checker's messages name it, e.g. {@code history.jsonl}
      * @throws HistoryFormatException when the simulator recorded a malformed history (a lab bug)
      */
     public History checkable(String source) throws HistoryFormatException {
-        return History.of(source, history, null);
+        // Event i is line i + 1 of historyJsonLines(), so messages and stories can cite the file.
+        int[] lines = new int[history.size()];
+        for (int i = 0; i < lines.length; i++) {
+            lines[i] = i + 1;
+        }
+        return History.of(source, history, lines);
     }
 
     /** The history in the JSON Lines format of docs/history-format.md (the checker's one writer). */
