@@ -240,18 +240,12 @@ public final class Replica {
             return;
         }
         long durable = core.durableIndex();
+        List<Entry> toApply = ready.entriesToApply();
         int count = 0;
-        for (Entry entry : ready.entriesToApply()) {
-            if (entry.index() > durable) {
-                break;
-            }
-            apply(entry);
+        while (count < toApply.size() && toApply.get(count).index() <= durable) {
             count++;
         }
-        for (ReadState state : ready.readStates()) {
-            onReadState(state);
-        }
-        serveReads();
+        applyAndAnswer(toApply.subList(0, count), ready.readStates());
         appliedBeforeSync = ready;
         appliedBeforeSyncCount = count;
     }
@@ -265,13 +259,7 @@ public final class Replica {
     public void applyWhileSyncing() {
         for (Optional<Ready> next = core.readyToApply(); next.isPresent(); next = core.readyToApply()) {
             Ready batch = next.get();
-            for (Entry entry : batch.entriesToApply()) {
-                apply(entry);
-            }
-            for (ReadState state : batch.readStates()) {
-                onReadState(state);
-            }
-            serveReads();
+            applyAndAnswer(batch.entriesToApply(), batch.readStates());
             core.advance(batch);
         }
     }
@@ -302,15 +290,7 @@ public final class Replica {
             answerEarly(ready.entriesToPersist());
         }
         List<Entry> toApply = ready.entriesToApply();
-        for (int i = skip; i < toApply.size(); i++) {
-            apply(toApply.get(i));
-        }
-        if (!appliedEarly) {
-            for (ReadState state : ready.readStates()) {
-                onReadState(state);
-            }
-        }
-        serveReads();
+        applyAndAnswer(toApply.subList(skip, toApply.size()), appliedEarly ? List.of() : ready.readStates());
         core.advance(ready);
         maybeCompact();
     }
@@ -331,6 +311,17 @@ public final class Replica {
     }
 
     // ---------------------------------------------------------------- apply
+
+    /** Steps 3–4 of {@link Ready} for a part of one: apply {@code entries} in order, then answer reads. */
+    private void applyAndAnswer(List<Entry> entries, List<ReadState> readStates) {
+        for (Entry entry : entries) {
+            apply(entry);
+        }
+        for (ReadState state : readStates) {
+            onReadState(state);
+        }
+        serveReads();
+    }
 
     private void apply(Entry entry) {
         KvResult result = null;
