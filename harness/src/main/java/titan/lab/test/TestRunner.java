@@ -96,11 +96,7 @@ public final class TestRunner {
         LocalRuntime.Options options = LocalRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"),
                 storeRoot.resolve(".local-nodes.pids"), config.unsafe(), seeds.nextLong());
         String phase = "set up";
-        try (ClusterRuntime runtime = config.runtime().equals("docker") ? new titan.lab.runtime.DockerRuntime(
-                titan.lab.runtime.DockerRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"), config.unsafe()))
-                : new LocalRuntime(options)) {
-            phase("set up: starting " + config.nodes() + " nodes");
-            runtime.startAll();
+        try (ClusterRuntime runtime = startCluster(config, runDir, options)) {
             ClusterProbe probe = new ClusterProbe(runtime.endpoints());
             Optional<String> leader = awaitLeader(probe, RECOVERY_TIMEOUT);
             if (leader.isEmpty()) {
@@ -151,6 +147,58 @@ public final class TestRunner {
             return finish(runDir, config, partial, startNanos, Optional.of(phase + " failed: " + e.getMessage()), Map.of());
         }
         return finish(runDir, config, recorder.history(), startNanos, Optional.empty(), Map.of());
+    }
+
+    /** Set-up attempts when a local node finds its port taken (another lab on the machine took it). */
+    static final int SET_UP_ATTEMPTS = 3;
+
+    /**
+     * Creates the runtime and starts every node. On the local runtime, a node that cannot bind its
+     * port (another process took it between the lab's pick and the node's bind: two labs on one busy
+     * machine) fails the set-up before any operation; the lab then wipes the nodes' folders and starts
+     * a fresh cluster on other ports, up to {@link #SET_UP_ATTEMPTS} times. Nothing of the test has
+     * happened yet, so the retry changes no verdict.
+     */
+    private ClusterRuntime startCluster(TestConfig config, Path runDir, LocalRuntime.Options options)
+            throws IOException {
+        for (int attempt = 1; ; attempt++) {
+            ClusterRuntime runtime = config.runtime().equals("docker") ? new titan.lab.runtime.DockerRuntime(
+                    titan.lab.runtime.DockerRuntime.Options.defaults(config.nodes(), runDir.resolve("nodes"), config.unsafe()))
+                    : new LocalRuntime(options);
+            try {
+                phase("set up: starting " + config.nodes() + " nodes");
+                runtime.startAll();
+                return runtime;
+            } catch (RuntimeException e) {
+                runtime.close();
+                if (!config.runtime().equals("local") || !isPortClash(e) || attempt >= SET_UP_ATTEMPTS) {
+                    throw e;
+                }
+                out.println("titan-lab test: set up: " + e.getMessage().lines().reduce((a, b) -> b).orElse("")
+                        + "; starting again on other ports (attempt " + (attempt + 1) + " of " + SET_UP_ATTEMPTS + ")");
+                deleteTree(runDir.resolve("nodes"));
+            }
+        }
+    }
+
+    static boolean isPortClash(Throwable e) {
+        for (Throwable t = e; t != null; t = t.getCause()) {
+            if (t.getMessage() != null && t.getMessage().contains("Address already in use")) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (var paths = Files.walk(dir)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     /** The run folder for a new run of {@code config}, with its test.json. */
