@@ -40,7 +40,9 @@ import titan.raft.Snapshot;
  *   <li>A read is served at an applied index at least as high as every write acknowledged before
  *       the read was asked (dissertation §6.4).</li>
  * </ul>
- * A violation throws {@link SafetyViolation}, which stops the run.
+ * A violation throws {@link SafetyViolation}, which stops the run. Each check builds its message
+ * only when it fails: the monitor runs after every step of every node, and messages built on every
+ * pass were a tenth of a seed's time (docs/performance.md, the simulator's profile).
  */
 final class SafetyMonitor {
     private record IndexTerm(long index, long term) {}
@@ -129,9 +131,11 @@ final class SafetyMonitor {
         long index = snapshot.meta().index();
         requireCommittedKnown(index, node + " installed a snapshot");
         resetToSnapshot(v, index);
-        check(v.terms[(int) index] == snapshot.meta().term(), "snapshot-term", node + " installed a snapshot at "
-                + index + "@" + snapshot.meta().term() + " but the committed entry there has term "
-                + v.terms[(int) index]);
+        if (!(v.terms[(int) index] == snapshot.meta().term())) {
+            throw new SafetyViolation("snapshot-term", node + " installed a snapshot at "
+                    + index + "@" + snapshot.meta().term() + " but the committed entry there has term "
+                    + v.terms[(int) index]);
+        }
     }
 
     /** The node's log is now exactly the committed prefix up to {@code index} (a snapshot covers it). */
@@ -146,8 +150,10 @@ final class SafetyMonitor {
 
     private void appendEntries(NodeId node, NodeView v, List<Entry> entries) {
         long first = entries.get(0).index();
-        check(first <= v.lastIndex + 1, "log-gap", node + " appended at " + first + " after its last index "
-                + v.lastIndex);
+        if (!(first <= v.lastIndex + 1)) {
+            throw new SafetyViolation("log-gap", node + " appended at " + first + " after its last index "
+                    + v.lastIndex);
+        }
         long need = entries.get(entries.size() - 1).index();
         v.chain = ensure(v.chain, need);
         v.terms = ensure(v.terms, need);
@@ -157,8 +163,10 @@ final class SafetyMonitor {
             v.terms[i] = e.term();
             // Log matching (§5.3): the same index and term must mean the same log up to here.
             Long seen = chainByIndexTerm.putIfAbsent(new IndexTerm(i, e.term()), v.chain[i]);
-            check(seen == null || seen == v.chain[i], "log-matching", node + " holds an entry at " + i + "@"
-                    + e.term() + " but its log up to there differs from another node's with the same entry");
+            if (!(seen == null || seen == v.chain[i])) {
+                throw new SafetyViolation("log-matching", node + " holds an entry at " + i + "@"
+                        + e.term() + " but its log up to there differs from another node's with the same entry");
+            }
         }
         v.lastIndex = need;
     }
@@ -172,8 +180,10 @@ final class SafetyMonitor {
         boolean ledBefore = v.roleSeen == Role.LEADER && v.termSeen == core.term();
         observeRole(node, v, core);
         long commit = core.commitIndex();
-        check(commit >= v.coreCommit, "commit-regressed", node + "'s commit index went back from " + v.coreCommit
-                + " to " + commit);
+        if (!(commit >= v.coreCommit)) {
+            throw new SafetyViolation("commit-regressed", node + "'s commit index went back from " + v.coreCommit
+                    + " to " + commit);
+        }
         if (ledBefore && core.role() == Role.LEADER && commit > v.coreCommit) {
             leaderCommitted(node, v, core, commit);
         }
@@ -208,9 +218,11 @@ final class SafetyMonitor {
      */
     private void leaderCommitted(NodeId node, NodeView v, RaftCore core, long commit) {
         long termThere = core.termAt(commit);
-        check(termThere == core.term(), "commit-rule", node + " (leader of term " + core.term()
-                + ") moved its commit index to " + commit + ", an entry of term " + termThere
-                + " (§5.4.2: only entries of the current term are committed by counting replicas)");
+        if (!(termThere == core.term())) {
+            throw new SafetyViolation("commit-rule", node + " (leader of term " + core.term()
+                    + ") moved its commit index to " + commit + ", an entry of term " + termThere
+                    + " (§5.4.2: only entries of the current term are committed by counting replicas)");
+        }
         if (commit > v.lastIndex) {
             return; // not persisted by the leader yet: the monitor cannot compare chains
         }
@@ -226,9 +238,11 @@ final class SafetyMonitor {
                 who.append(' ').append(voter);
             }
         }
-        check(holders >= core.membership().quorum(), "commit-without-durable-quorum", node + " (leader of term "
-                + core.term() + ") committed index " + commit + " but only" + (who.length() == 0 ? " none" : who)
-                + " of voters " + core.membership().voters() + " hold it synced on disk");
+        if (!(holders >= core.membership().quorum())) {
+            throw new SafetyViolation("commit-without-durable-quorum", node + " (leader of term "
+                    + core.term() + ") committed index " + commit + " but only" + (who.length() == 0 ? " none" : who)
+                    + " of voters " + core.membership().voters() + " hold it synced on disk");
+        }
     }
 
     /**
@@ -243,13 +257,18 @@ final class SafetyMonitor {
         // an earlier term, so it can never vote or accept entries in that term again. (Group commit
         // makes these: a batch may grant a vote in term 3, then one in term 4, and sync once.)
         if (m instanceof Message.VoteResponse r && r.granted() && !r.preVote() && synced.term() <= r.term()) {
-            check(synced.term() == r.term() && r.to().equals(synced.votedFor()), "vote-not-durable", node
-                    + " granted its vote in term " + r.term() + " to " + r.to() + " but its disk holds term "
-                    + synced.term() + ", vote " + synced.votedFor() + " (a crash now would forget the vote)");
+            if (!(synced.term() == r.term() && r.to().equals(synced.votedFor()))) {
+                throw new SafetyViolation("vote-not-durable", node
+                        + " granted its vote in term " + r.term() + " to " + r.to() + " but its disk holds term "
+                        + synced.term() + ", vote " + synced.votedFor() + " (a crash now would forget the vote)");
+            }
         } else if (m instanceof Message.AppendResponse a && a.success() && synced.term() <= a.term()) {
-            check(synced.term() == a.term() && a.matchIndex() <= v.disk.syncedLastIndex(), "ack-not-durable", node + " acknowledged entries up to "
-                    + a.matchIndex() + " in term " + a.term() + " but its disk has synced only term " + synced.term() + ", up to index "
-                    + v.disk.syncedLastIndex());
+            if (!(synced.term() == a.term() && a.matchIndex() <= v.disk.syncedLastIndex())) {
+                throw new SafetyViolation("ack-not-durable", node + " acknowledged entries up to "
+                        + a.matchIndex() + " in term " + a.term() + " but its disk has synced only term "
+                        + synced.term() + ", up to index "
+                        + v.disk.syncedLastIndex());
+            }
             if (a.term() > v.ackTerm) {
                 v.ackTerm = a.term();
                 v.ackMatch = 0;
@@ -271,9 +290,11 @@ final class SafetyMonitor {
                 continue;
             }
             for (long i = floor + 1; i < e.index(); i++) {
-                check(core.entryAt(i).type() != EntryType.MEMBERSHIP, "membership-one-at-a-time", node
-                        + " (leader of term " + core.term() + ") appended a configuration at " + e.index()
-                        + " while the one at " + i + " is not committed (commit index " + core.commitIndex() + ")");
+                if (!(core.entryAt(i).type() != EntryType.MEMBERSHIP)) {
+                    throw new SafetyViolation("membership-one-at-a-time", node
+                            + " (leader of term " + core.term() + ") appended a configuration at " + e.index()
+                            + " while the one at " + i + " is not committed (commit index " + core.commitIndex() + ")");
+                }
             }
         }
     }
@@ -284,8 +305,10 @@ final class SafetyMonitor {
      * §6.4) promises the read reflects all of those.
      */
     void readServed(NodeId node, long applied, long ackedBefore) {
-        check(applied >= ackedBefore, "read-index-stale", node + " served a read at applied index " + applied
-                + " but index " + ackedBefore + " was acknowledged to a client before the read was asked");
+        if (!(applied >= ackedBefore)) {
+            throw new SafetyViolation("read-index-stale", node + " served a read at applied index " + applied
+                    + " but index " + ackedBefore + " was acknowledged to a client before the read was asked");
+        }
     }
 
     private void observeRole(NodeId node, NodeView v, RaftCore core) {
@@ -304,25 +327,31 @@ final class SafetyMonitor {
             committedIndexByTerm.merge(v.termSeen, index, Math::max);
             if (i <= committedMax) {
                 // State-machine safety: whoever commits index i commits the same entry (and prefix).
-                check(committedChain[i] == v.chain[i], "state-machine-safety", node + " committed index " + i
-                        + " (term " + v.terms[i] + ") but another node committed a different entry there (term "
-                        + committedTerm[i] + ")");
+                if (!(committedChain[i] == v.chain[i])) {
+                    throw new SafetyViolation("state-machine-safety", node + " committed index " + i
+                            + " (term " + v.terms[i] + ") but another node committed a different entry there (term "
+                            + committedTerm[i] + ")");
+                }
             } else {
                 committedChain[i] = v.chain[i];
                 committedTerm[i] = v.terms[i];
                 committedMax = i;
                 Long acked = ackedTermByIndex.get(index);
-                check(acked == null || acked == v.terms[i], "acknowledged-write-lost", "index " + i
-                        + " was acknowledged to a client as an entry of term " + acked + " but term " + v.terms[i]
-                        + " committed there");
+                if (!(acked == null || acked == v.terms[i])) {
+                    throw new SafetyViolation("acknowledged-write-lost", "index " + i
+                            + " was acknowledged to a client as an entry of term " + acked + " but term " + v.terms[i]
+                            + " committed there");
+                }
             }
         }
     }
 
     private void becameLeader(NodeId node, NodeView v, long term) {
         NodeId other = leaderByTerm.putIfAbsent(term, node);
-        check(other == null || other.equals(node), "election-safety", "two leaders in term " + term + ": " + other
-                + " and " + node);
+        if (!(other == null || other.equals(node))) {
+            throw new SafetyViolation("election-safety", "two leaders in term " + term + ": " + other
+                    + " and " + node);
+        }
         // Leader completeness (§5.4): an entry committed in a term is in the log of every leader of
         // a later term. (A stale leader of an earlier term, e.g. one that was paused mid-election,
         // need not hold entries committed since; it can no longer commit anything.)
@@ -332,10 +361,12 @@ final class SafetyMonitor {
         }
         if (required > 0) {
             int c = (int) required;
-            check(v.lastIndex >= c && v.chain[c] == committedChain[c], "leader-completeness", node
-                    + " became leader in term " + term + " without entry " + c + " (term " + committedTerm[c]
-                    + "), which was committed" + (v.lastIndex < c ? "; its log ends at " + v.lastIndex
-                    : "; it holds term " + v.terms[c] + " there"));
+            if (!(v.lastIndex >= c && v.chain[c] == committedChain[c])) {
+                throw new SafetyViolation("leader-completeness", node
+                        + " became leader in term " + term + " without entry " + c + " (term " + committedTerm[c]
+                        + "), which was committed" + (v.lastIndex < c ? "; its log ends at " + v.lastIndex
+                        : "; it holds term " + v.terms[c] + " there"));
+            }
         }
     }
 
@@ -349,10 +380,14 @@ final class SafetyMonitor {
     void applied(NodeId node, Entry entry) {
         int i = (int) entry.index();
         NodeView v = views.get(node);
-        check(i <= committedMax, "applied-uncommitted", node + " applied " + i + " before anyone committed it");
-        check(v.chain[i] == committedChain[i] && v.terms[i] == entry.term(), "state-machine-safety", node
-                + " applied index " + i + " term " + entry.term() + " but term " + committedTerm[i]
-                + " was committed there");
+        if (!(i <= committedMax)) {
+            throw new SafetyViolation("applied-uncommitted", node + " applied " + i + " before anyone committed it");
+        }
+        if (!(v.chain[i] == committedChain[i] && v.terms[i] == entry.term())) {
+            throw new SafetyViolation("state-machine-safety", node
+                    + " applied index " + i + " term " + entry.term() + " but term " + committedTerm[i]
+                    + " was committed there");
+        }
     }
 
     /** A client was told its write at {@code index} in {@code term} took effect. */
@@ -360,22 +395,20 @@ final class SafetyMonitor {
         ackedTermByIndex.put(index, term);
         ackedIndexMax = Math.max(ackedIndexMax, index);
         if (index <= committedMax) {
-            check(committedTerm[(int) index] == term, "acknowledged-write-lost", "index " + index
-                    + " was acknowledged as an entry of term " + term + " but term " + committedTerm[(int) index]
-                    + " is committed there");
+            if (!(committedTerm[(int) index] == term)) {
+                throw new SafetyViolation("acknowledged-write-lost", "index " + index
+                        + " was acknowledged as an entry of term " + term + " but term " + committedTerm[(int) index]
+                        + " is committed there");
+            }
         }
     }
 
     // ---------------------------------------------------------------- helpers
 
     private void requireCommittedKnown(long index, String what) {
-        check(index <= committedMax, "snapshot-uncommitted", what + " at " + index + " beyond anything committed ("
-                + committedMax + ")");
-    }
-
-    private static void check(boolean ok, String kind, String message) {
-        if (!ok) {
-            throw new SafetyViolation(kind, message);
+        if (!(index <= committedMax)) {
+            throw new SafetyViolation("snapshot-uncommitted", what + " at " + index + " beyond anything committed ("
+                    + committedMax + ")");
         }
     }
 
