@@ -139,6 +139,12 @@ public final class HttpTitanClient extends ClientCore {
             c.send(next);
         }
 
+        /** {@code c} is being closed: no more requests go to it (any thread). */
+        synchronized void retire(Connection c) {
+            all.remove(c);
+            idle.removeIf(x -> x == c);
+        }
+
         /** {@code c} is gone; the waiting calls get a new connection if there are any. */
         void closed(Connection c) {
             List<Pending> next = new ArrayList<>();
@@ -252,7 +258,11 @@ public final class HttpTitanClient extends ClientCore {
             }
             inFlight.add(p);
             channel.writeAndFlush(request(p.call()), channel.voidPromise());
-            onWritten(p.call(), p.attempt(), () -> channel.close()); // a late answer cannot be told apart: drop the connection
+            // A late answer cannot be told apart: drop the connection, and at once stop giving it requests.
+            onWritten(p.call(), p.attempt(), () -> {
+                pool.retire(this);
+                channel.close();
+            });
         }
 
         private FullHttpRequest request(Call call) {
