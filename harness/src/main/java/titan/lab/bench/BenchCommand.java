@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     Duration warmup;
 
     @Option(names = "--cluster-warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Unrecorded load on each freshly started cluster before its first phase: its JVMs compile, its "
+            description = "Unrecorded load of each protocol before its first phase: the nodes' JVMs compile its path, the "
                     + "leader settles (default: ${DEFAULT-VALUE}).")
     Duration clusterWarmup;
 
@@ -189,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int run(BenchSettings settings, Backend backend, Optional<Path> etcd, SystemLoadClock clock, PrintWriter o,
                     PrintWriter err) throws Exception {
-        long seconds = (1 + settings.compare().size()) * (settings.clusterWarmup().toSeconds() + 1);
+        long seconds = (settings.protocols().size() + settings.compare().size()) * (settings.clusterWarmup().toSeconds() + 1);
         List<String> all = new java.util.ArrayList<>(settings.protocols());
         all.addAll(settings.compare());
         for (String protocol : all) {

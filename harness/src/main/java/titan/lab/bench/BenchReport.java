@@ -62,7 +62,7 @@ public final class BenchReport {
                         + "doubling concurrency", s.search().step().toSeconds(), s.search().warmup().toSeconds())
                         : "the maximum measured at the full setting (no search)",
                 s.warmup().toSeconds(), s.duration().toSeconds(), s.rateFractions()));
-        row(b, "cluster warm-up", s.clusterWarmup().toSeconds() + " s of unrecorded load on each fresh cluster before "
+        row(b, "cluster warm-up", s.clusterWarmup().toSeconds() + " s of unrecorded load of each protocol before "
                 + "its first phase");
         if (!s.compare().isEmpty()) {
             row(b, "compared with", "etcd (3 members on loopback, fsync on) through its v3 JSON gateway, "

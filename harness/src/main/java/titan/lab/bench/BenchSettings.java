@@ -16,8 +16,8 @@ import java.util.List;
  * @param runtime         {@code local}, {@code docker}, or {@code fake} (the in-process fake server)
  * @param search          how the closed loop looks for each protocol's maximum
  * @param compare         other systems run with the same load after Titan ({@code etcd}), or none
- * @param clusterWarmup   unrecorded load on a freshly started cluster before its first phase (its
- *                        JVMs compile their hot paths; a leader settles), beyond each phase's warm-up
+ * @param clusterWarmup   unrecorded load of each protocol before its first phase (the nodes' JVMs
+ *                        compile its path; a leader settles), beyond each phase's warm-up
  * @param httpPipeline    requests in flight per Titan HTTP connection (HTTP/1.1 pipelining, as wrk's
  *                        pipeline script does); 1, the default, is the unpipelined headline figure
  */
