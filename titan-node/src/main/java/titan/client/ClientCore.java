@@ -338,10 +338,10 @@ abstract class ClientCore implements TitanClient {
                     : new Outcome.Failed("timed out before the request was sent; last attempt: " + call.lastReason, node);
             abandon = call.onAbandon;
         }
-        complete(call, outcome);
         if (abandon != null) {
-            abandon.run();
+            abandon.run(); // first: a caller that retries on the outcome must not be given the abandoned connection
         }
+        complete(call, outcome);
     }
 
     private void complete(Call call, Outcome outcome) {

@@ -25,6 +25,7 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.flush.FlushConsolidationHandler;
 import java.net.InetSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
@@ -38,12 +39,15 @@ import java.util.List;
 /**
  * A {@link TitanClient} over the HTTP/JSON API. Each node gets a pool of up to
  * {@link ClientOptions#connectionsPerNode()} keep-alive connections; a connection carries one
- * request at a time and is one session; calls beyond the pool wait in the client. Futures complete
- * on the client's I/O thread: callbacks chained on them must not block.
+ * request at a time (or up to {@code pipeline}, HTTP/1.1 pipelining: requests sent before the
+ * earlier ones are answered, the answers matched to them in order) and is one session; calls beyond
+ * the pool wait in the client. Futures complete on the client's I/O thread: callbacks chained on
+ * them must not block.
  */
 public final class HttpTitanClient extends ClientCore {
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private final Bootstrap bootstrap;
+    private final int pipeline;
 
     public HttpTitanClient(List<Endpoint> endpoints, ClientOptions options) {
         this(endpoints, options, null);
@@ -51,7 +55,21 @@ public final class HttpTitanClient extends ClientCore {
 
     /** A client on {@code group} (null: its own); close() leaves a given group running. */
     public HttpTitanClient(List<Endpoint> endpoints, ClientOptions options, EventLoopGroup group) {
+        this(endpoints, options, group, 1);
+    }
+
+    /**
+     * A client that pipelines up to {@code pipeline} requests on each connection (1: one at a time,
+     * what most HTTP clients do). The server answers pipelined requests in order; a pipelined
+     * connection's writes are one session, numbered in send order, which the server proposes in
+     * that order (see {@code KvService#submit}).
+     */
+    public HttpTitanClient(List<Endpoint> endpoints, ClientOptions options, EventLoopGroup group, int pipeline) {
         super(endpoints, options, group);
+        if (pipeline < 1) {
+            throw new IllegalArgumentException("pipeline must be >= 1, not " + pipeline);
+        }
+        this.pipeline = pipeline;
         this.bootstrap = new Bootstrap().group(this.group).channel(NioSocketChannel.class)
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) Math.max(1, options.timeout().toMillis()));
@@ -64,9 +82,10 @@ public final class HttpTitanClient extends ClientCore {
 
     private record Pending(Call call, int attempt) {}
 
-    /** Up to connectionsPerNode connections to one node, each busy with at most one request. */
+    /** Up to connectionsPerNode connections to one node, each busy with at most {@code pipeline} requests. */
     private final class HttpPool implements Pool {
         private final Endpoint endpoint;
+        /** Connections with room for another request; a connection is here once per free place. */
         private final ArrayDeque<Connection> idle = new ArrayDeque<>();
         private final ArrayDeque<Pending> waiting = new ArrayDeque<>();
         private final List<Connection> all = new ArrayList<>();
@@ -88,6 +107,9 @@ public final class HttpTitanClient extends ClientCore {
                     if (c == null && all.size() < options.connectionsPerNode()) {
                         c = new Connection(this);
                         all.add(c);
+                        for (int i = 1; i < pipeline; i++) {
+                            idle.add(c); // its other places
+                        }
                     } else if (c == null) {
                         waiting.add(p);
                         return;
@@ -101,10 +123,13 @@ public final class HttpTitanClient extends ClientCore {
             }
         }
 
-        /** {@code c} finished its request: give it the next waiting call or park it. */
+        /** {@code c} finished a request: give its place to the next waiting call or park it. */
         void release(Connection c) {
             Pending next;
             synchronized (this) {
+                if (!all.contains(c)) {
+                    return; // closed: its places went with it
+                }
                 next = waiting.poll();
                 if (next == null) {
                     idle.add(c);
@@ -114,21 +139,34 @@ public final class HttpTitanClient extends ClientCore {
             c.send(next);
         }
 
+        /** {@code c} is being closed: no more requests go to it (any thread). */
+        synchronized void retire(Connection c) {
+            all.remove(c);
+            idle.removeIf(x -> x == c);
+        }
+
         /** {@code c} is gone; the waiting calls get a new connection if there are any. */
         void closed(Connection c) {
-            Pending next;
+            List<Pending> next = new ArrayList<>();
             Connection fresh = null;
             synchronized (this) {
                 all.remove(c);
-                idle.remove(c);
-                next = closed ? null : waiting.poll();
-                if (next != null) {
+                idle.removeIf(x -> x == c);
+                if (!closed && !waiting.isEmpty()) {
                     fresh = new Connection(this);
                     all.add(fresh);
+                    for (int i = 0; i < pipeline; i++) {
+                        Pending p = waiting.poll();
+                        if (p != null) {
+                            next.add(p);
+                        } else {
+                            idle.add(fresh);
+                        }
+                    }
                 }
             }
-            if (next != null) {
-                fresh.send(next);
+            for (Pending p : next) {
+                fresh.send(p);
             }
         }
 
@@ -157,9 +195,9 @@ public final class HttpTitanClient extends ClientCore {
         private final Endpoint endpoint;
         private final Channel channel;
         private volatile boolean connected;
-        private Pending current;
-        private Pending queued; // a request handed over while connecting
-        private boolean currentWritten;
+        /** Sent and not yet answered, in send order: the order of the answers. */
+        private final ArrayDeque<Pending> inFlight = new ArrayDeque<>();
+        private final ArrayDeque<Pending> queued = new ArrayDeque<>(); // handed over while connecting
         private boolean closed;
         private long clientId = newClientId();
         private long nextSequence = 1;
@@ -171,6 +209,10 @@ public final class HttpTitanClient extends ClientCore {
             ChannelFuture registered = bootstrap.clone().handler(new ChannelInitializer<SocketChannel>() {
                 @Override
                 protected void initChannel(SocketChannel ch) {
+                    if (pipeline > 1) {
+                        // Requests handed over together leave in one write (one flush after the batch).
+                        ch.pipeline().addLast(new FlushConsolidationHandler(pipeline, true));
+                    }
                     ch.pipeline().addLast(new HttpClientCodec(), new HttpObjectAggregator(options.frameBytesMax()), self);
                 }
             }).register();
@@ -184,9 +226,7 @@ public final class HttpTitanClient extends ClientCore {
                 channel.connect(new InetSocketAddress(endpoint.host(), endpoint.httpPort())).addListener(f -> {
                     if (f.isSuccess()) {
                         connected = true;
-                        if (queued != null) {
-                            Pending p = queued;
-                            queued = null;
+                        for (Pending p = queued.poll(); p != null; p = queued.poll()) {
                             write(p);
                         }
                     } else {
@@ -197,14 +237,14 @@ public final class HttpTitanClient extends ClientCore {
             });
         }
 
-        /** Any thread; the connection is idle. */
+        /** Any thread; the connection has a free place. */
         void send(Pending p) {
             channel.eventLoop().execute(() -> {
                 if (closed) {
                     onAnswer(p.call(), p.attempt(), endpoint, new Answer.NotSent("the connection to " + endpoint.nodeId()
                             + " closed before the request was sent"));
                 } else if (!connected) {
-                    queued = p;
+                    queued.add(p);
                 } else {
                     write(p);
                 }
@@ -216,10 +256,13 @@ public final class HttpTitanClient extends ClientCore {
                 pool.release(this);
                 return;
             }
-            current = p;
-            currentWritten = true;
+            inFlight.add(p);
             channel.writeAndFlush(request(p.call()), channel.voidPromise());
-            onWritten(p.call(), p.attempt(), () -> channel.close()); // a late answer cannot be told apart: drop the connection
+            // A late answer cannot be told apart: drop the connection, and at once stop giving it requests.
+            onWritten(p.call(), p.attempt(), () -> {
+                pool.retire(this);
+                channel.close();
+            });
         }
 
         private FullHttpRequest request(Call call) {
@@ -260,8 +303,7 @@ public final class HttpTitanClient extends ClientCore {
 
         @Override
         protected void channelRead0(ChannelHandlerContext ctx, FullHttpResponse response) {
-            Pending p = current;
-            current = null;
+            Pending p = inFlight.poll();
             if (p == null) {
                 ctx.close(); // an answer nobody asked for: the stream is out of step
                 return;
@@ -288,22 +330,19 @@ public final class HttpTitanClient extends ClientCore {
         @Override
         public void channelInactive(ChannelHandlerContext ctx) {
             closed = true;
-            Pending p = current;
-            current = null;
-            if (p != null) {
-                onAnswer(p.call(), p.attempt(), endpoint, currentWritten
-                        ? new Answer.Unknown("the connection to " + endpoint.nodeId() + " was lost after the request was sent")
-                        : new Answer.NotSent("the connection closed before the request was sent"));
+            for (Pending p = inFlight.poll(); p != null; p = inFlight.poll()) {
+                onAnswer(p.call(), p.attempt(), endpoint,
+                        new Answer.Unknown("the connection to " + endpoint.nodeId() + " was lost after the request was sent"));
             }
             failUnsent("the connection to " + endpoint.nodeId() + " closed before the request was sent");
         }
 
         private void failUnsent(String reason) {
             closed = true;
-            Pending p = queued;
-            queued = null;
+            List<Pending> unsent = new ArrayList<>(queued);
+            queued.clear();
             pool.closed(this);
-            if (p != null) {
+            for (Pending p : unsent) {
                 onAnswer(p.call(), p.attempt(), endpoint, new Answer.NotSent(reason));
             }
         }

@@ -11,6 +11,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
 import java.util.function.BiFunction;
@@ -42,7 +43,36 @@ class TitanClientTest {
     static Stream<Arguments> protocols() {
         BiFunction<List<Endpoint>, ClientOptions, TitanClient> tcp = TcpTitanClient::new;
         BiFunction<List<Endpoint>, ClientOptions, TitanClient> http = HttpTitanClient::new;
-        return Stream.of(Arguments.of("tcp", tcp), Arguments.of("http", http));
+        BiFunction<List<Endpoint>, ClientOptions, TitanClient> pipelined = (e, o) -> new HttpTitanClient(e, o, null, 4);
+        return Stream.of(Arguments.of("tcp", tcp), Arguments.of("http", http), Arguments.of("http-pipelined", pipelined));
+    }
+
+    @org.junit.jupiter.api.Test
+    void pipelinedHttpAnswersMatchTheirRequestsWhenTheNodeAnswersOutOfOrder() {
+        // Goal: over a real socket, four requests leave before any answer; the node answers them last
+        // to first, the server still responds in request order, and each call gets its own answer.
+        cluster = new LoopbackCluster(1); // holds every request until the test answers it
+        TitanClient c = start((e, o) -> new HttpTitanClient(e, o, null, 4), cluster.endpoints,
+                FAST.withTimeout(Duration.ofSeconds(20)));
+        List<CompletableFuture<Outcome>> calls = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            calls.add(c.get("k" + i, ReadMode.LINEARIZABLE));
+        }
+        FakeKvService node = cluster.node(1);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (node.submitted.size() < 4 && System.nanoTime() < deadline) {
+            LockSupport.parkNanos(1_000_000);
+        }
+        assertThat(node.submitted).hasSize(4); // all four in flight on the one connection at once
+        for (int i = 3; i >= 0; i--) {
+            String key = ((KvRequest.Read) node.take(i).request()).key();
+            node.take(i).reply().accept(new ClientOutcome.Read(b("value-of-" + key)));
+        }
+        for (int i = 0; i < 4; i++) {
+            Outcome o = calls.get(i).join();
+            assertThat(o).isInstanceOf(Outcome.Ok.class);
+            assertThat(new String(((Outcome.Ok) o).value(), StandardCharsets.UTF_8)).isEqualTo("value-of-k" + i);
+        }
     }
 
     private TitanClient start(BiFunction<List<Endpoint>, ClientOptions, TitanClient> make, List<Endpoint> endpoints,

@@ -47,7 +47,7 @@ public final class BenchCommand implements Callable<Integer> {
     Duration warmup;
 
     @Option(names = "--cluster-warmup", paramLabel = "DURATION", defaultValue = "10s", converter = DurationConverter.class,
-            description = "Unrecorded load on each freshly started cluster before its first phase: its JVMs compile, its "
+            description = "Unrecorded load of each protocol before its first phase: the nodes' JVMs compile its path, the "
                     + "leader settles (default: ${DEFAULT-VALUE}).")
     Duration clusterWarmup;
 
@@ -87,6 +87,12 @@ public final class BenchCommand implements Callable<Integer> {
                     + "1/4, 1/2 and all of it.")
     int pipeline;
 
+    @Option(names = "--http-pipeline", paramLabel = "N", defaultValue = "1",
+            description = "Requests in flight per Titan HTTP connection, HTTP/1.1 pipelining as wrk's pipeline script "
+                    + "sends them (default: ${DEFAULT-VALUE}: unpipelined, the figure comparable with other HTTP "
+                    + "servers). Labelled \"x N pipelined\" wherever it is reported; etcd is never pipelined.")
+    int httpPipeline;
+
     @Option(names = "--search", negatable = true, defaultValue = "true", fallbackValue = "true",
             description = "Search each protocol's maximum with short closed loops of doubling concurrency, then measure "
                     + "at the best (default: on; --no-search measures at the full setting at once).")
@@ -122,12 +128,12 @@ public final class BenchCommand implements Callable<Integer> {
      * The runtimes that can start a cluster for the benchmark: local processes, or Docker containers
      * (when an engine answers; their CPU is not read).
      */
-    static Optional<Backend> backend(String runtime, int pipeline) {
+    static Optional<Backend> backend(String runtime, int pipeline, int httpPipeline) {
         return switch (runtime) {
-            case "local" -> Optional.of(new Backend(LocalLauncher.local(), new TitanClientFactory(pipeline, 1,
-                    Duration.ofSeconds(5))));
+            case "local" -> Optional.of(new Backend(LocalLauncher.local(), new TitanClientFactory(pipeline, httpPipeline,
+                    1, Duration.ofSeconds(5))));
             case "docker" -> titan.lab.runtime.DockerRuntime.engineProblem().isPresent() ? Optional.empty()
-                    : Optional.of(new Backend(LocalLauncher.docker(), new TitanClientFactory(pipeline, 1,
+                    : Optional.of(new Backend(LocalLauncher.docker(), new TitanClientFactory(pipeline, httpPipeline, 1,
                     Duration.ofSeconds(5))));
             default -> Optional.empty();
         };
@@ -147,7 +153,7 @@ public final class BenchCommand implements Callable<Integer> {
             settings = new BenchSettings(protocols, duration, warmup, valueBytes, keys, Mix.parse(mix), rates,
                     http, tcp, pipeline, fake ? "fake" : runtime, 3, true, seed,
                     search ? new BenchSettings.Search(true, searchStep, Duration.ofSeconds(1), 0.05)
-                            : BenchSettings.Search.OFF, compare, clusterWarmup);
+                            : BenchSettings.Search.OFF, compare, clusterWarmup, httpPipeline);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -164,7 +170,7 @@ public final class BenchCommand implements Callable<Integer> {
             }
         }
         try (SystemLoadClock clock = new SystemLoadClock()) {
-            Optional<Backend> chosen = fake ? Optional.of(fakeBackend(clock)) : backend(runtime, pipeline);
+            Optional<Backend> chosen = fake ? Optional.of(fakeBackend(clock)) : backend(runtime, pipeline, httpPipeline);
             if (chosen.isEmpty()) {
                 err.printf("titan-lab bench: the '%s' runtime cannot start a cluster here: %s%n", runtime,
                         titan.lab.runtime.DockerRuntime.engineProblem().orElse("unknown runtime"));
@@ -183,7 +189,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     private int run(BenchSettings settings, Backend backend, Optional<Path> etcd, SystemLoadClock clock, PrintWriter o,
                     PrintWriter err) throws Exception {
-        long seconds = (1 + settings.compare().size()) * (settings.clusterWarmup().toSeconds() + 1);
+        long seconds = (settings.protocols().size() + settings.compare().size()) * (settings.clusterWarmup().toSeconds() + 1);
         List<String> all = new java.util.ArrayList<>(settings.protocols());
         all.addAll(settings.compare());
         for (String protocol : all) {
@@ -195,10 +201,11 @@ public final class BenchCommand implements Callable<Integer> {
         }
         long totalSeconds = seconds;
         o.printf(Locale.ROOT, "titan-lab bench: %s on a %d-node cluster (%s)%s, %s, %d keys, %d B values; HTTP up to %d "
-                        + "connections, TCP %d connections x up to %d pipelined%s; phases of %ds + %ds warm-up; at most "
+                        + "connections%s, TCP %d connections x up to %d pipelined%s; phases of %ds + %ds warm-up; at most "
                         + "about %d s%n", String.join(" and ", settings.protocols()), settings.nodes(), settings.runtime(),
                 etcd.isPresent() ? ", then etcd" : "", settings.mix(), settings.keys(), settings.valueBytes(),
-                settings.httpConnections(), settings.tcpConnections(), settings.pipeline(),
+                settings.httpConnections(), settings.httpPipeline() > 1 ? " x " + settings.httpPipeline() + " pipelined"
+                        : "", settings.tcpConnections(), settings.pipeline(),
                 settings.search().on() ? ", maximum searched" : "", settings.duration().toSeconds(),
                 settings.warmup().toSeconds(), totalSeconds);
         o.flush();

@@ -91,6 +91,7 @@ public final class BenchOutput {
         settings.put("mix", s.mix().toString());
         settings.put("openLoopRatesAsFractionsOfMax", s.rateFractions());
         settings.put("httpConnectionsMax", s.httpConnections());
+        settings.put("pipelinedRequestsPerHttpConnection", s.httpPipeline());
         settings.put("tcpConnections", s.tcpConnections());
         settings.put("pipelinedRequestsPerTcpConnectionMax", s.pipeline());
         Map<String, Object> search = new LinkedHashMap<>();

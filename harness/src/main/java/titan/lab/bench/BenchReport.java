@@ -54,14 +54,15 @@ public final class BenchReport {
         row(b, "machine", m.cores() + " cores, " + m.cpuModel() + "; " + m.os() + "; " + m.java() + "; commit " + m.commit());
         row(b, "cluster", s.nodes() + " nodes, runtime " + s.runtime() + (s.fsync() ? ", fsync on" : ", fsync OFF"));
         row(b, "workload", s.mix() + ", " + s.keys() + " keys, " + s.valueBytes() + " B values");
-        row(b, "load", String.format(Locale.ROOT, "up to %d HTTP connections (one request in flight each), up to %d TCP "
+        row(b, "load", String.format(Locale.ROOT, "up to %d HTTP connections (%s), up to %d TCP "
                         + "connections x %d pipelined; %s; %ds warm-up (not recorded) + %ds measured per phase; open loop "
-                        + "at %s of each maximum", s.httpConnections(), s.tcpConnections(), s.pipeline(),
+                        + "at %s of each maximum", s.httpConnections(), s.httpPipeline() == 1 ? "one request in flight each"
+                        : s.httpPipeline() + " pipelined requests in flight each", s.tcpConnections(), s.pipeline(),
                 s.search().on() ? String.format(Locale.ROOT, "the maximum searched with %ds steps (+%ds warm-up) of "
                         + "doubling concurrency", s.search().step().toSeconds(), s.search().warmup().toSeconds())
                         : "the maximum measured at the full setting (no search)",
                 s.warmup().toSeconds(), s.duration().toSeconds(), s.rateFractions()));
-        row(b, "cluster warm-up", s.clusterWarmup().toSeconds() + " s of unrecorded load on each fresh cluster before "
+        row(b, "cluster warm-up", s.clusterWarmup().toSeconds() + " s of unrecorded load of each protocol before "
                 + "its first phase");
         if (!s.compare().isEmpty()) {
             row(b, "compared with", "etcd (3 members on loopback, fsync on) through its v3 JSON gateway, "

@@ -10,18 +10,21 @@ import java.util.List;
  * @param protocols       {@code http} and/or {@code tcp}, run one after the other on the same cluster
  * @param rateFractions   open-loop rates as fractions of each protocol's measured maximum
  * @param httpConnections connections of HTTP/JSON (Titan's and etcd's gateway): one request in flight each
+ *                        unless {@code httpPipeline} says otherwise
  * @param tcpConnections  connections of binary TCP
  * @param pipeline        requests in flight per TCP connection
  * @param runtime         {@code local}, {@code docker}, or {@code fake} (the in-process fake server)
  * @param search          how the closed loop looks for each protocol's maximum
  * @param compare         other systems run with the same load after Titan ({@code etcd}), or none
- * @param clusterWarmup   unrecorded load on a freshly started cluster before its first phase (its
- *                        JVMs compile their hot paths; a leader settles), beyond each phase's warm-up
+ * @param clusterWarmup   unrecorded load of each protocol before its first phase (the nodes' JVMs
+ *                        compile its path; a leader settles), beyond each phase's warm-up
+ * @param httpPipeline    requests in flight per Titan HTTP connection (HTTP/1.1 pipelining, as wrk's
+ *                        pipeline script does); 1, the default, is the unpipelined headline figure
  */
 public record BenchSettings(List<String> protocols, Duration duration, Duration warmup, int valueBytes, int keys,
                             Mix mix, List<Double> rateFractions, int httpConnections, int tcpConnections, int pipeline,
                             String runtime, int nodes, boolean fsync, long seed, Search search, List<String> compare,
-                            Duration clusterWarmup) {
+                            Duration clusterWarmup, int httpPipeline) {
     public static final List<String> PROTOCOLS = List.of("http", "tcp");
     public static final List<String> COMPARABLE = List.of("etcd");
 
@@ -67,7 +70,8 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
         if (duration.isNegative() || duration.isZero() || warmup.isNegative() || clusterWarmup.isNegative()) {
             throw new IllegalArgumentException("the duration must be positive and the warm-up not negative");
         }
-        if (valueBytes < 0 || keys < 1 || httpConnections < 1 || tcpConnections < 1 || pipeline < 1 || nodes < 1) {
+        if (valueBytes < 0 || keys < 1 || httpConnections < 1 || tcpConnections < 1 || pipeline < 1 || nodes < 1
+                || httpPipeline < 1) {
             throw new IllegalArgumentException("need --value-size >= 0 and at least one key, connection, pipelined request and node");
         }
         for (double f : rateFractions) {
@@ -75,6 +79,15 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
                 throw new IllegalArgumentException("each --rates fraction must be in (0, 2], not " + f);
             }
         }
+    }
+
+    /** Settings without HTTP pipelining. */
+    public BenchSettings(List<String> protocols, Duration duration, Duration warmup, int valueBytes, int keys,
+                         Mix mix, List<Double> rateFractions, int httpConnections, int tcpConnections, int pipeline,
+                         String runtime, int nodes, boolean fsync, long seed, Search search, List<String> compare,
+                         Duration clusterWarmup) {
+        this(protocols, duration, warmup, valueBytes, keys, mix, rateFractions, httpConnections, tcpConnections, pipeline,
+                runtime, nodes, fsync, seed, search, compare, clusterWarmup, 1);
     }
 
     /** Settings with the same connections for every protocol and no search (as the first version had). */
@@ -85,9 +98,13 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
                 runtime, nodes, fsync, seed, Search.OFF, List.of(), Duration.ZERO);
     }
 
-    /** The full setting of a protocol: TCP's connections x pipeline; HTTP's (and etcd's) connections x 1. */
+    /** The full setting of a protocol: TCP's connections x pipeline; HTTP's connections x httpPipeline; etcd's x 1. */
     public Setting full(String protocol) {
-        return protocol.equals("tcp") ? new Setting(tcpConnections, pipeline) : new Setting(httpConnections, 1);
+        return switch (protocol) {
+            case "tcp" -> new Setting(tcpConnections, pipeline);
+            case "http" -> new Setting(httpConnections, httpPipeline);
+            default -> new Setting(httpConnections, 1);
+        };
     }
 
     /** Connections a protocol opens (the full setting's). */
@@ -95,7 +112,7 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
         return full(protocol).connections();
     }
 
-    /** Requests in flight at the full setting: connections x pipeline for TCP, connections for HTTP. */
+    /** Requests in flight at the full setting: connections x pipeline (HTTP: x httpPipeline). */
     public int concurrency(String protocol) {
         return full(protocol).inFlight();
     }
@@ -114,7 +131,7 @@ public record BenchSettings(List<String> protocols, Duration duration, Duration 
         boolean tcp = protocol.equals("tcp");
         int top = tcp ? full.perConnection() : full.connections();
         for (int n = Math.max(1, top / 8); n < top; n *= 2) {
-            steps.add(tcp ? new Setting(full.connections(), n) : new Setting(n, 1));
+            steps.add(tcp ? new Setting(full.connections(), n) : new Setting(n, full.perConnection()));
         }
         steps.add(full);
         return List.copyOf(steps);

@@ -41,6 +41,10 @@ final class ClaimsTable {
         rows.add(row(r, etcd, "CPU at max, all nodes (% of machine)", "cpuPercent", false,
                 p -> p.closedLoop().cpuPercent().isEmpty() ? Double.NaN : p.closedLoop().cpuPercentTotal() / cores,
                 v -> fmt(v, 0)));
+        rows.add(row(r, etcd, "node CPU per request at max, all nodes (us)", null, false,
+                p -> p.closedLoop().cpuPercent().isEmpty() || p.closedLoop().throughput() <= 0 ? Double.NaN
+                        : p.closedLoop().cpuPercentTotal() / 100 * 1e6 / p.closedLoop().throughput(),
+                v -> fmt(v, 0)));
         rows.add(row(r, etcd, "generator CPU at max (% of one core)", null, false,
                 p -> p.closedLoop().generatorCpuPercent(), v -> fmt(v, 0)));
         rows.add(row(r, etcd, "generator send lag p99 at ~half (ms)", null, false,

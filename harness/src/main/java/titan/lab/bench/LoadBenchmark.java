@@ -61,21 +61,22 @@ public final class LoadBenchmark {
                                                                 ClientFactory factory) throws InterruptedException {
         CpuSampler sampler = new CpuSampler(cpu, clock);
         Map<String, BenchResult.ProtocolResult> results = new LinkedHashMap<>();
-        boolean fresh = true;
         for (String protocol : protocols) {
             List<TitanClient> clients = new ArrayList<>();
             try {
                 for (int i = 0; i < settings.connections(protocol); i++) {
                     clients.add(factory.open(protocol, endpoints));
                 }
-                if (fresh && !settings.clusterWarmup().isZero()) {
+                if (!settings.clusterWarmup().isZero()) {
                     // A fresh cluster's first seconds are its JVMs compiling and its leader settling:
-                    // load it, unrecorded, before anything is measured.
+                    // load it, unrecorded, before anything is measured. Every protocol gets its own
+                    // warm-up: each has its own code path in the nodes (codec, handler), and while it
+                    // was only the first protocol's, the nodes' C2 compiler threads still took 46% of
+                    // their CPU during HTTP's measured closed loop (docs/performance.md).
                     BenchSettings.Setting full = settings.full(protocol);
                     generator(full.inFlight(), settings.clusterWarmup(), Duration.ofSeconds(1), listener)
                             .closedLoop(protocol, clients, full.perConnection());
                 }
-                fresh = false;
                 results.put(protocol, runProtocol(protocol, clients, pids, sampler));
             } finally {
                 clients.forEach(TitanClient::close);

@@ -42,6 +42,24 @@ class BenchCommandTest {
         assertThat(run("--runtime", "k8s")).isEqualTo(TitanLab.EXIT_USAGE);
         assertThat(run("--duration", "0s")).isEqualTo(TitanLab.EXIT_USAGE);
         assertThat(run("--connections", "0")).isEqualTo(TitanLab.EXIT_USAGE);
+        assertThat(run("--http-pipeline", "0")).isEqualTo(TitanLab.EXIT_USAGE);
+    }
+
+    // HTTP pipelining is its own setting: HTTP's ladder climbs connections at that depth, TCP's is
+    // unchanged, etcd is never pipelined, and the setting names itself "pipelined".
+    @Test
+    void httpPipeliningIsASeparateLabelledSetting() {
+        BenchSettings s = new BenchSettings(java.util.List.of("http", "tcp"), java.time.Duration.ofSeconds(4),
+                java.time.Duration.ofSeconds(1), 256, 10, Mix.parse("writes"), java.util.List.of(0.5), 64, 8, 32, "fake",
+                3, true, 1, new BenchSettings.Search(true, java.time.Duration.ofSeconds(2), java.time.Duration.ZERO, 0.05),
+                java.util.List.of(), java.time.Duration.ZERO, 16);
+        assertThat(s.full("http")).isEqualTo(new BenchSettings.Setting(64, 16));
+        assertThat(s.full("http").toString()).isEqualTo("64 connections x 16 pipelined");
+        assertThat(s.full("etcd")).isEqualTo(new BenchSettings.Setting(64, 1));
+        assertThat(s.full("tcp")).isEqualTo(new BenchSettings.Setting(8, 32));
+        assertThat(s.ladder("http")).extracting(BenchSettings.Setting::perConnection).containsOnly(16);
+        assertThat(s.ladder("http")).extracting(BenchSettings.Setting::connections).containsExactly(8, 16, 32, 64);
+        assertThat(s.concurrency("http")).isEqualTo(1024);
     }
 
     // --compare etcd without an etcd binary is refused in one line before anything starts.

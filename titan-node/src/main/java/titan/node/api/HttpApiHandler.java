@@ -2,22 +2,15 @@ package titan.node.api;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.JsonNode;
-import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.TooLongFrameException;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpRequest;
-import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.internal.PlatformDependent;
 import java.io.ByteArrayOutputStream;
@@ -61,7 +54,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         Kind kind;
         long clientId;
         long sequence;
-        FullHttpResponse response;
+        ApiResponse response;
         boolean close;
 
         Slot(boolean keepAlive) {
@@ -178,15 +171,14 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
         } else if (path.equals("/v1/status")) {
             if (method.equals(HttpMethod.GET)) {
                 slot.op = RequestMetrics.STATUS;
-                respond(slot, HttpResponseStatus.OK, "application/json", Unpooled.wrappedBuffer(StatusJson.encode(
-                        service.status())));
+                respond(slot, HttpResponseStatus.OK, "application/json", StatusJson.encode(service.status()));
             } else {
                 methodNotAllowed(slot, "GET");
             }
         } else if (path.equals("/metrics")) {
             if (method.equals(HttpMethod.GET)) {
                 respond(slot, HttpResponseStatus.OK, "text/plain; version=0.0.4; charset=utf-8",
-                        Unpooled.wrappedBuffer(scrape.get().getBytes(StandardCharsets.UTF_8)));
+                        scrape.get().getBytes(StandardCharsets.UTF_8));
             } else {
                 methodNotAllowed(slot, "GET");
             }
@@ -307,7 +299,7 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             if (r.value() == null) {
                 error(slot, HttpResponseStatus.NOT_FOUND, "not-found", "no such key");
             } else {
-                respond(slot, HttpResponseStatus.OK, "application/octet-stream", Unpooled.wrappedBuffer(r.value()));
+                respond(slot, HttpResponseStatus.OK, "application/octet-stream", r.value());
             }
         } else if (outcome instanceof ClientOutcome.Applied applied) {
             fillResult(slot, applied.result());
@@ -326,15 +318,15 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
     private void fillResult(Slot slot, KvResult result) {
         if (result instanceof KvResult.Ok ok) {
             if (slot.kind == Kind.READ && ok.value() != null) {
-                respond(slot, HttpResponseStatus.OK, "application/octet-stream", Unpooled.wrappedBuffer(ok.value()));
+                respond(slot, HttpResponseStatus.OK, "application/octet-stream", ok.value());
             } else {
-                respond(slot, HttpResponseStatus.OK, "application/json", Unpooled.wrappedBuffer(HttpJson.OK));
+                respond(slot, HttpResponseStatus.OK, "application/json", HttpJson.OK);
             }
         } else if (result instanceof KvResult.NotFound) {
             error(slot, HttpResponseStatus.NOT_FOUND, "not-found", "no such key");
         } else if (result instanceof KvResult.CasMismatch m) {
             respond(slot, HttpResponseStatus.CONFLICT, "application/json",
-                    Unpooled.wrappedBuffer(HttpJson.casMismatch(m.current())));
+                    HttpJson.casMismatch(m.current()));
         } else if (result instanceof KvResult.Rejected r) {
             error(slot, HttpResponseStatus.UNPROCESSABLE_ENTITY, "rejected", r.reason());
         } else if (result instanceof KvResult.Stale) {
@@ -351,42 +343,37 @@ final class HttpApiHandler extends SimpleChannelInboundHandler<FullHttpRequest> 
             return;
         }
         boolean known = status != null && leader.equals(status.leader());
-        respond(slot, HttpResponseStatus.MISDIRECTED_REQUEST, "application/json", Unpooled.wrappedBuffer(
-                HttpJson.notLeader(leader, known ? status.leaderHttp() : null, known ? status.leaderTcp() : null)));
+        respond(slot, HttpResponseStatus.MISDIRECTED_REQUEST, "application/json",
+                HttpJson.notLeader(leader, known ? status.leaderHttp() : null, known ? status.leaderTcp() : null));
     }
 
     // ---------------------------------------------------------------- responses
 
-    private void respond(Slot slot, HttpResponseStatus status, String contentType, ByteBuf body) {
-        FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
-        var headers = response.headers();
-        headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
-        headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+    private void respond(Slot slot, HttpResponseStatus status, String contentType, byte[] body) {
+        respond(slot, status, contentType, body, null);
+    }
+
+    private void respond(Slot slot, HttpResponseStatus status, String contentType, byte[] body, String allow) {
         NodeStatus node = service.status();
-        if (node != null) {
-            headers.set(NODE, node.id());
-        }
-        if (slot.kind != null && slot.kind != Kind.READ) {
-            headers.set(CLIENT_ID, slot.clientId);
-            headers.set(SEQUENCE, slot.sequence);
-        }
-        if (slot.close || !slot.keepAlive) {
-            headers.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
-        slot.response = response;
+        slot.response = new ApiResponse(status, contentType, body, node == null ? null : node.id(),
+                slot.kind != null && slot.kind != Kind.READ, slot.clientId, slot.sequence, allow,
+                slot.close || !slot.keepAlive);
     }
 
     private void error(Slot slot, HttpResponseStatus status, String outcome, String message) {
+        error(slot, status, outcome, message, null);
+    }
+
+    private void error(Slot slot, HttpResponseStatus status, String outcome, String message, String allow) {
         if (status.code() == 400 || status.code() == 404 && slot.kind == null || status.code() == 405
                 || status.code() == 413) {
             metrics.error();
         }
-        respond(slot, status, "application/json", Unpooled.wrappedBuffer(HttpJson.message(outcome, message)));
+        respond(slot, status, "application/json", HttpJson.message(outcome, message), allow);
     }
 
     private void methodNotAllowed(Slot slot, String allowed) {
-        error(slot, HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "allowed here: " + allowed);
-        slot.response.headers().set(HttpHeaderNames.ALLOW, allowed);
+        error(slot, HttpResponseStatus.METHOD_NOT_ALLOWED, "method-not-allowed", "allowed here: " + allowed, allowed);
     }
 
     private void badFrame(Slot slot, Throwable cause) {

@@ -12,7 +12,8 @@ import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMessage;
 import io.netty.handler.codec.http.HttpObjectAggregator;
-import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.HttpRequestDecoder;
+import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.codec.http.HttpUtil;
 import java.net.InetSocketAddress;
 import java.util.Collection;
@@ -78,12 +79,15 @@ public final class HttpApiServer implements AutoCloseable {
     static void initPipeline(Channel ch, KvService service, ApiLimits limits, RequestMetrics metrics,
                              Supplier<String> scrape) {
         InboundGate gate = new InboundGate();
-        // Netty's own pipelining limit closes the connection when exceeded; the handler and the gate
-        // bound unanswered requests with back-pressure instead, so Netty's limit is lifted.
+        // The handler and the gate bound unanswered (pipelined) requests with back-pressure. The
+        // handler's responses are ApiResponses, written by ApiResponseEncoder; Netty's encoder stays
+        // for what the aggregator itself answers (100 Continue, 413 to an Expect: 100-continue).
+        // HttpServerCodec is not used: it remembers each request's method for its own encoder, which
+        // the handler's responses bypass.
         HttpDecoderConfig decoding = new HttpDecoderConfig().setMaxInitialLineLength(INITIAL_LINE_BYTES_MAX)
                 .setMaxHeaderSize(HEADER_BYTES_MAX).setMaxChunkSize(64 * 1024);
-        ch.pipeline().addLast(gate, new HttpServerCodec(decoding, Integer.MAX_VALUE),
-                new BoundedAggregator(limits.frameBytesMax()),
+        ch.pipeline().addLast(gate, ApiResponseEncoder.INSTANCE, new HttpRequestDecoder(decoding),
+                new HttpResponseEncoder(), new BoundedAggregator(limits.frameBytesMax()),
                 new HttpApiHandler(service, limits, metrics, scrape, gate));
     }
 

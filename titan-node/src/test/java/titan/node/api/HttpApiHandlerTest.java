@@ -314,4 +314,48 @@ class HttpApiHandlerTest {
         assertThat(service.submitted).hasSize(LIMITS.inFlightMax() + 2);
         assertThat(service.take(LIMITS.inFlightMax() + 1).request()).isEqualTo(new KvRequest.Read("late2", false));
     }
+
+    @Test
+    void aWriteAnswerIsExactlyTheseBytes() {
+        // Goal: ApiResponseEncoder writes the documented shape, session headers included, and nothing more.
+        service.asLeader();
+        send(request("PUT", "/v1/kv/k", "Titan-Client-Id: 1234567890123\r\nTitan-Sequence: 1\r\n", "v"));
+        StringBuilder wire = new StringBuilder();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            wire.append(b.toString(StandardCharsets.US_ASCII));
+            b.release();
+        }
+        assertThat(wire.toString()).isEqualTo("HTTP/1.1 200 OK\r\nContent-Type: application/json\r\nContent-Length: 16\r\n"
+                + "Titan-Node: n1\r\nTitan-Client-Id: 1234567890123\r\nTitan-Sequence: 1\r\n\r\n{\"outcome\":\"ok\"}");
+    }
+
+    @Test
+    void decimalsAreWrittenWithoutAString() {
+        for (long v : new long[] {0, 7, 9, 10, 99, 100, 4096, Long.MAX_VALUE}) {
+            ByteBuf out = Unpooled.buffer(1);
+            out.writeByte('x');
+            ApiResponseEncoder.writeDecimal(out, v);
+            assertThat(out.toString(StandardCharsets.US_ASCII)).isEqualTo("x" + v);
+            out.release();
+        }
+    }
+
+    @Test
+    void expectContinueIsAnsweredAndTheRequestServed() {
+        // Goal: the aggregator's own "100 Continue" still goes out through Netty's encoder, then the
+        // API's answer through ApiResponseEncoder, in that order.
+        service.asLeader();
+        send("PUT /v1/kv/k HTTP/1.1\r\nHost: t\r\nExpect: 100-continue\r\nContent-Length: 1\r\n\r\n");
+        send("v");
+        StringBuilder wire = new StringBuilder();
+        ByteBuf b;
+        while ((b = channel.readOutbound()) != null) {
+            wire.append(b.toString(StandardCharsets.US_ASCII));
+            b.release();
+        }
+        assertThat(wire.toString()).startsWith("HTTP/1.1 100 Continue\r\n").contains("HTTP/1.1 200 OK\r\n")
+                .endsWith("{\"outcome\":\"ok\"}");
+        assertThat(channel.isOpen()).isTrue();
+    }
 }
