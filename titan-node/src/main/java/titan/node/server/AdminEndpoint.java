@@ -31,6 +31,11 @@ final class AdminEndpoint implements AutoCloseable {
         server.start();
     }
 
+    /** Serves another group of admin actions under {@code path} (the membership actions: {@link MembershipAdmin}). */
+    void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
+    }
+
     int port() {
         return server.getAddress().getPort();
     }
