@@ -44,7 +44,7 @@ public enum FaultKind {
     MEMBERSHIP_LEADER("membership-leader"),
     /**
      * Overlapping changes: two removals asked for without waiting for the first to commit (a safe
-     * leader refuses the second), then one added back; the window's end adds every node back. For
+     * leader refuses the second); the window's end adds every node back. For
      * the {@code concurrent-membership} switch; not part of "all".
      */
     MEMBERSHIP_BURST("membership-burst");

@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpServer;
  *   GET  /admin/clock            {"rate": 1.0}
  *   POST /admin/clock?rate=2.0   ticks twice as fast as real time (0.5: half as fast); 200 or 400
  * </pre>
+ * and the membership actions under {@code /admin/membership} ({@link MembershipAdmin}).
  */
 final class AdminEndpoint implements AutoCloseable {
     private final HttpServer server;
