@@ -34,7 +34,20 @@ public enum FaultKind {
     /** A majority killed at once (a subset of kill, for lost-write tests; not part of "all"). */
     KILL_MAJORITY("kill-majority"),
     /** Every node killed at once (a subset of kill: what unsynced data survives; not part of "all"). */
-    KILL_ALL("kill-all");
+    KILL_ALL("kill-all"),
+    /**
+     * A voter removed through a membership change (one node or the leader, dissertation §4.1) and
+     * added back at the window's end (learner, catch-up, voter: §4.2.1); not part of "all".
+     */
+    MEMBERSHIP("membership"),
+    /** Only the leader removed from the configuration (a subset of membership; not part of "all"). */
+    MEMBERSHIP_LEADER("membership-leader"),
+    /**
+     * Overlapping changes: two removals asked for without waiting for the first to commit (a safe
+     * leader refuses the second); the window's end adds every node back. For
+     * the {@code concurrent-membership} switch; not part of "all".
+     */
+    MEMBERSHIP_BURST("membership-burst");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -77,9 +90,12 @@ public enum FaultKind {
                 case "pause-leader" -> kinds.add(PAUSE_LEADER);
                 case "kill-majority" -> kinds.add(KILL_MAJORITY);
                 case "kill-all" -> kinds.add(KILL_ALL);
+                case "membership", "member" -> kinds.add(MEMBERSHIP);
+                case "membership-leader" -> kinds.add(MEMBERSHIP_LEADER);
+                case "membership-burst" -> kinds.add(MEMBERSHIP_BURST);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
                         + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
-                        + " kill-all, all, none");
+                        + " kill-all, membership, membership-leader, membership-burst, all, none");
             }
         }
         return kinds;
@@ -89,6 +105,8 @@ public enum FaultKind {
     public int nodesMin() {
         return switch (this) {
             case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER -> 2;
+            // a removal leaves at least two voters (the burst's second removal is the one a safe leader refuses)
+            case MEMBERSHIP, MEMBERSHIP_LEADER, MEMBERSHIP_BURST -> 3;
             default -> 1;
         };
     }
@@ -114,6 +132,9 @@ public enum FaultKind {
             case PAUSE_LEADER -> new Fault.Pause(Fault.Target.LEADER);
             case KILL_MAJORITY -> new Fault.Crash(Fault.Target.MAJORITY);
             case KILL_ALL -> new Fault.Crash(Fault.Target.ALL);
+            case MEMBERSHIP -> new Fault.RemoveMember(random.nextBoolean() ? Fault.Target.ONE : Fault.Target.LEADER);
+            case MEMBERSHIP_LEADER -> new Fault.RemoveMember(Fault.Target.LEADER);
+            case MEMBERSHIP_BURST -> new Fault.MembershipBurst();
             case WAL -> new Fault.WalDamage(Fault.Target.ONE,
                     random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
         };

@@ -60,6 +60,26 @@ class NemesisScheduleTest {
     }
 
     @Test
+    void membershipKindsDrawTheSimulatorsRecordsAndNeedThreeNodes() {
+        // Goal: the lab's membership kinds share the simulator's Fault records (one catalogue), stay
+        // out of "all", and refuse clusters too small to lose a voter.
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        java.util.Set<Fault> drawn = new java.util.HashSet<>();
+        for (int i = 0; i < 40; i++) {
+            drawn.add(FaultKind.MEMBERSHIP.draw(random, 3));
+            assertThat(FaultKind.MEMBERSHIP_LEADER.draw(random, 3)).isEqualTo(new Fault.RemoveMember(Fault.Target.LEADER));
+            assertThat(FaultKind.MEMBERSHIP_BURST.draw(random, 3)).isEqualTo(new Fault.MembershipBurst());
+        }
+        assertThat(drawn).containsExactlyInAnyOrder(new Fault.RemoveMember(Fault.Target.ONE),
+                new Fault.RemoveMember(Fault.Target.LEADER));
+        assertThat(FaultKind.parseList("membership,membership-leader,membership-burst"))
+                .containsExactly(FaultKind.MEMBERSHIP, FaultKind.MEMBERSHIP_LEADER, FaultKind.MEMBERSHIP_BURST);
+        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.MEMBERSHIP, FaultKind.MEMBERSHIP_BURST);
+        assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.MEMBERSHIP), Duration.ofSeconds(1),
+                Duration.ofSeconds(10), 2, 1)).hasMessageContaining("needs at least 3 nodes");
+    }
+
+    @Test
     void partitionsCutTheRightLinks() {
         List<String> nodes = List.of("n1", "n2", "n3", "n4", "n5");
         java.util.SplittableRandom random = new java.util.SplittableRandom(3);

@@ -75,7 +75,10 @@ final class Presets {
                     "--workload kv --keys 3 --nemesis kill-all,kill-leader --protocol tcp" + SHORT),
             new Probe("hard-state-first", "only a kill inside the write of one sync can tear hard state from"
                     + " entries; SIGKILL cannot land there on demand",
-                    "--workload set --nemesis kill-all --protocol tcp" + SHORT));
+                    "--workload set --nemesis kill-all --protocol tcp" + SHORT),
+            new Probe("concurrent-membership", "two removals asked for without waiting: the leader accepts both and"
+                    + " rules alone, while the two removed voters elect a leader of the old configuration",
+                    "--workload kv --keys 3 --nemesis membership-burst --protocol tcp" + SHORT));
 
     /** The probes of {@code switches} (all when empty). */
     static List<Probe> probes(List<String> switches) {
@@ -92,11 +95,13 @@ final class Presets {
         return chosen;
     }
 
-    /** Every nemesis kind, for the safe campaigns (WAL damage included: it must be survived too). */
+    /** Every nemesis kind, for the safe campaigns (WAL damage and membership changes included: they must be survived too). */
     private static final List<String> LOCAL_NEMESES = List.of("partition", "kill", "pause", "links", "throttle",
-            "clock", "isolate-leader", "kill-leader", "pause-leader", "kill-majority", "kill-all", "wal", "all");
+            "clock", "isolate-leader", "kill-leader", "pause-leader", "kill-majority", "kill-all", "wal", "membership",
+            "all");
+    /** Ten kinds for the ten runs of the preset: membership rides with "all" (docs/membership.md). */
     private static final List<String> DOCKER_NEMESES = List.of("partition", "kill", "pause", "clock",
-            "isolate-leader", "kill-leader", "pause-leader", "kill-majority", "kill-all", "all");
+            "isolate-leader", "kill-leader", "pause-leader", "kill-majority", "kill-all", "all,membership");
     private static final List<String> WORKLOADS = List.of("kv", "set", "register");
 
     /** The safe campaigns' runs: {@code runs} runs cycling through nemeses, workloads and protocols. */

@@ -22,6 +22,8 @@ public final class FaultInjector {
     private final ClusterRuntime runtime;
     private final Supplier<Optional<String>> leader;
     private final SplittableRandom random;
+    private final MembershipNemesis membership;
+    private boolean membershipChanged;
 
     /** A started fault: what to say about it and how to undo it. */
     public record Active(Fault fault, String detail, Runnable healer) {}
@@ -30,6 +32,7 @@ public final class FaultInjector {
         this.runtime = runtime;
         this.leader = leader;
         this.random = new SplittableRandom(seed);
+        this.membership = new MembershipNemesis(runtime, random.split());
     }
 
     /** Starts {@code fault}; empty when it cannot apply now (no leader to isolate or kill). */
@@ -75,7 +78,26 @@ public final class FaultInjector {
             }
             return Optional.of(new Active(fault, String.join("; ", done), () -> targets.forEach(this::startIfStopped)));
         }
-        throw new IllegalArgumentException("the local runtime cannot inject " + fault.name());
+        if (fault instanceof Fault.RemoveMember r) {
+            membershipChanged = true;
+            return membership.remove(fault, r.target());
+        }
+        if (fault instanceof Fault.MembershipBurst) {
+            membershipChanged = true;
+            return membership.burst(fault);
+        }
+        throw new IllegalArgumentException("the " + runtime.name() + " runtime cannot inject " + fault.name());
+    }
+
+    /**
+     * After every other heal: when a membership fault ran, adds every node that is not a voter back
+     * (a heal that failed, or a removal that took effect late), so a test ends with the full
+     * configuration. Throws {@link titan.lab.runtime.RuntimeFailure} when that does not succeed in time.
+     */
+    public void restoreMembership() {
+        if (membershipChanged) {
+            membership.restoreAll();
+        }
     }
 
     private Optional<String> leaderIfNeeded(boolean needed) {

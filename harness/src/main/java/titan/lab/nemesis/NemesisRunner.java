@@ -132,6 +132,12 @@ public final class NemesisRunner {
             healActive();
         }
         healEverything(runtime, log);
+        try {
+            injector.restoreMembership();
+        } catch (RuntimeException e) {
+            log.println("heal: " + e.getMessage());
+            recorder.nemesis("heal-membership", "failed: " + e.getMessage());
+        }
     }
 
     /** Heals links, resumes paused nodes, starts stopped ones, resets clocks; reports what fails. */

@@ -74,6 +74,12 @@ public interface ClusterRuntime extends AutoCloseable {
     void setClockRate(String node, double rate);
 
     /**
+     * Where the lab reaches a node's fault-injection admin endpoint (membership changes, clock):
+     * always an address on loopback that the runtime publishes, stable across restarts.
+     */
+    java.net.InetSocketAddress adminAddress(String node);
+
+    /**
      * Damages the tail of a stopped node's write-ahead log.
      *
      * @return what was done, for the history (e.g. {@code cut 37 bytes off wal-...log})

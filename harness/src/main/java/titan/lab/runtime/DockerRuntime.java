@@ -583,6 +583,12 @@ public final class DockerRuntime implements ClusterRuntime {
     }
 
     @Override
+    public java.net.InetSocketAddress adminAddress(String node) {
+        check(node);
+        return new java.net.InetSocketAddress("127.0.0.1", nodes.get(node).admin());
+    }
+
+    @Override
     public void setClockRate(String node, double rate) {
         check(node);
         AdminClock.set(http, node, nodes.get(node).admin(), rate);

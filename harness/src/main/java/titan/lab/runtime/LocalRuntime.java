@@ -398,6 +398,12 @@ public final class LocalRuntime implements ClusterRuntime {
     }
 
     @Override
+    public java.net.InetSocketAddress adminAddress(String node) {
+        check(node);
+        return new java.net.InetSocketAddress("127.0.0.1", ports.get(node).admin());
+    }
+
+    @Override
     public void setClockRate(String node, double rate) {
         check(node);
         AdminClock.set(http, node, ports.get(node).admin(), rate);

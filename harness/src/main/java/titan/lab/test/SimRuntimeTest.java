@@ -71,7 +71,9 @@ final class SimRuntimeTest {
                 case PAUSE -> sim.add(FaultSchedule.Kind.PAUSE);
                 case LINKS -> sim.add(FaultSchedule.Kind.LINKS);
                 case CLOCK -> sim.add(FaultSchedule.Kind.CLOCK);
-                case THROTTLE, WAL, ISOLATE_LEADER, KILL_LEADER, PAUSE_LEADER, KILL_MAJORITY, KILL_ALL -> {
+                case MEMBERSHIP -> sim.add(FaultSchedule.Kind.MEMBERSHIP); // removals and bursts, its own mix
+                case THROTTLE, WAL, ISOLATE_LEADER, KILL_LEADER, PAUSE_LEADER, KILL_MAJORITY, KILL_ALL, MEMBERSHIP_LEADER,
+                     MEMBERSHIP_BURST -> {
                     if (!all) {
                         throw new IllegalArgumentException("the sim runtime has no " + kind.flag()
                                 + " fault (it chooses fault shapes itself; its crashes tear unsynced WAL tails)");

@@ -67,7 +67,7 @@ class CampaignCommandTest {
         new CommandLine(local).parseArgs("--preset", "safe-local");
         List<TestConfig> safe = local.plan();
         assertThat(safe).hasSize(50).allSatisfy(t -> assertThat(t.unsafe()).isEmpty());
-        assertThat(safe).extracting(t -> String.join(",", t.nemesis())).contains("kill-all", "wal", "links", "pause-leader");
+        assertThat(safe).extracting(t -> String.join(",", t.nemesis())).contains("kill-all", "wal", "links", "pause-leader", "membership");
         assertThat(safe).extracting(TestConfig::workload).contains("kv", "set", "register");
 
         CampaignCommand few = new CampaignCommand();

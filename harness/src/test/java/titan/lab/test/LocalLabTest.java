@@ -68,6 +68,21 @@ class LocalLabTest {
     }
 
     @Test
+    void membershipChangesOnRealNodesAreValidAndEndWithTheFullConfiguration() throws Exception {
+        // Method: the membership nemesis removes a voter (or the leader) through the leader's admin
+        // endpoint and adds it back; a restore that fails at the end is recorded as heal-membership.
+        ByteArrayOutputStream log = new ByteArrayOutputStream();
+        TestConfig config = new TestConfig("kv-membership", "local", 3, "kv", 4, List.of("membership"),
+                Duration.ofMillis(1500), Duration.ofSeconds(6), 4, 100, "http", 13, List.of(), Duration.ofSeconds(2),
+                Duration.ofSeconds(60));
+        TestRunner.Outcome outcome = run(config, log);
+        assertThat(outcome.verdict()).as(log.toString(StandardCharsets.UTF_8)).isEqualTo(Verdict.VALID);
+        String history = Files.readString(outcome.runDir().resolve("history.jsonl"));
+        assertThat(history).contains("\"f\":\"start-remove-member-").contains("200 committed")
+                .contains("\"f\":\"stop-remove-member-").doesNotContain("heal failed").doesNotContain("heal-membership");
+    }
+
+    @Test
     void ackBeforeCommitUnderLeaderIsolationIsInvalid() throws Exception {
         ByteArrayOutputStream log = new ByteArrayOutputStream();
         TestConfig config = new TestConfig("kv-ack-before-commit", "local", 3, "kv", 2, List.of("isolate-leader"),

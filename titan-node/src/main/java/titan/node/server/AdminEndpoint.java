@@ -16,6 +16,7 @@ import com.sun.net.httpserver.HttpServer;
  *   GET  /admin/clock            {"rate": 1.0}
  *   POST /admin/clock?rate=2.0   ticks twice as fast as real time (0.5: half as fast); 200 or 400
  * </pre>
+ * and the membership actions under {@code /admin/membership} ({@link MembershipAdmin}).
  */
 final class AdminEndpoint implements AutoCloseable {
     private final HttpServer server;
@@ -29,6 +30,11 @@ final class AdminEndpoint implements AutoCloseable {
             return t;
         }));
         server.start();
+    }
+
+    /** Serves another group of admin actions under {@code path} (the membership actions: {@link MembershipAdmin}). */
+    void serve(String path, com.sun.net.httpserver.HttpHandler handler) {
+        server.createContext(path, handler);
     }
 
     int port() {

@@ -25,8 +25,10 @@ import titan.node.api.KvRequest;
 import titan.node.api.KvService;
 import titan.node.api.NodeStatus;
 import titan.node.storage.LogStore;
+import titan.raft.MembershipChange;
 import titan.raft.Message;
 import titan.raft.NodeId;
+import titan.raft.ProposalResult;
 import titan.raft.RaftCore;
 import titan.raft.Role;
 
@@ -83,6 +85,8 @@ public final class NodeLoop implements KvService, AutoCloseable {
     private final Thread syncThread;
     private final BlockingQueue<Runnable> syncQueue = new ArrayBlockingQueue<>(4);
     private final CountDownLatch stopped = new CountDownLatch(1);
+    /** Touched only by the loop thread. */
+    private final PendingMembershipChanges membershipChanges = new PendingMembershipChanges();
 
     private volatile boolean running;
     private volatile double clockRate = 1.0;
@@ -193,6 +197,46 @@ public final class NodeLoop implements KvService, AutoCloseable {
         };
     }
 
+    /**
+     * Asks this node, as leader, for one single-server membership change (dissertation §4.1).
+     * {@code reply} hears exactly once, on some other thread than the caller's: refused (not the
+     * leader, a change in progress, an invalid change), accepted (when {@code awaitCommit} is false:
+     * appended, not yet committed), committed, lost, or unknown after {@code timeoutMillis}.
+     */
+    public void changeMembership(MembershipChange change, boolean awaitCommit, long timeoutMillis,
+                                 Consumer<MembershipOutcome> clientReply) {
+        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
+        io.netty.util.Timeout timeout = TIMER.newTimeout(t -> {
+            if (answered.compareAndSet(false, true)) {
+                clientReply.accept(new MembershipOutcome.Unknown("no outcome within " + timeoutMillis + " ms on " + id
+                        + "; the change may still take effect"));
+            }
+        }, timeoutMillis, TimeUnit.MILLISECONDS);
+        Consumer<MembershipOutcome> reply = outcome -> {
+            if (answered.compareAndSet(false, true)) {
+                timeout.cancel();
+                clientReply.accept(outcome);
+            }
+        };
+        Runnable work = () -> {
+            ProposalResult result = core.proposeMembership(change);
+            if (result instanceof ProposalResult.Rejected r) {
+                reply.accept(new MembershipOutcome.Refused(r));
+                return;
+            }
+            ProposalResult.Accepted a = (ProposalResult.Accepted) result;
+            log.info("membership change {} appended at index {}", change, a.index());
+            if (awaitCommit) {
+                membershipChanges.await(a.index(), a.term(), reply);
+            } else {
+                reply.accept(new MembershipOutcome.Accepted(a.index(), core.membership()));
+            }
+        };
+        if (!running || !mailbox.offer(() -> driver.step(work))) {
+            reply.accept(new MembershipOutcome.Busy(running ? "the node's request queue is full" : "the node is stopping"));
+        }
+    }
+
     @Override
     public NodeStatus status() {
         return status;
@@ -254,6 +298,7 @@ public final class NodeLoop implements KvService, AutoCloseable {
                     batch.clear();
                 }
                 driver.drive();
+                membershipChanges.check(core);
                 publishStatus();
             }
         } catch (Throwable t) {
@@ -276,6 +321,7 @@ public final class NodeLoop implements KvService, AutoCloseable {
             syncQueue.put(STOP_SYNCS);
             syncThread.join(5_000);
             replica.abandonPending("the node stopped before the request's fate was known");
+            membershipChanges.abandon("the node stopped before the change's fate was known");
             store.close();
         } catch (Throwable t) {
             log.warn("error while stopping: {}", t.toString());

@@ -106,6 +106,7 @@ public final class TitanNode implements AutoCloseable {
             transport.target = peers;
             if (config.adminPort() != null) {
                 admin = new AdminEndpoint(host, config.adminPort(), loop);
+                admin.serve("/admin/membership", new MembershipAdmin(loop, config.peers().keySet()));
                 log.warn("FAULT INJECTION endpoint enabled on {}:{}", host, admin.port());
             }
         } catch (IOException | RuntimeException e) {
