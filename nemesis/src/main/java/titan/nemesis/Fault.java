@@ -122,6 +122,42 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * What a power failure keeps of a node's writes not yet forced: nothing, a prefix of whole
+     * records, or a prefix of bytes (a record torn in two). A real runtime's node emulates it
+     * ({@code titan.node.storage.PowerCut}); {@link #flag()} is the name it takes.
+     */
+    enum TornTail {
+        LOSE_TAIL, TORN_RECORDS, TORN_BYTES;
+
+        public String flag() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    /**
+     * Cuts nodes' power at once (real runtimes: the node loses its unsynced WAL tail as {@code cut}
+     * says and halts; unlike a SIGKILL, the kernel's page cache does not save it), and restarts them
+     * when the window ends.
+     */
+    record PowerLoss(Target target, TornTail cut) implements Fault {
+        public String name() {
+            return "power-loss-" + target.name().toLowerCase();
+        }
+    }
+
+    /**
+     * Every follower loses power inside its next fsync window; once they are down the leader is
+     * killed (SIGKILL: its synced log survives). When the window ends the followers restart first
+     * and elect one of them, and the old leader last. Committed entries survive this in a correct
+     * cluster: each was durable on a majority, so on one of the followers too.
+     */
+    record PowerLossFollowers(TornTail cut) implements Fault {
+        public String name() {
+            return "power-loss-followers";
+        }
+    }
+
     /** Asks the leader to hand leadership to another voter (dissertation §3.10). */
     record TransferLeadership() implements Fault {
         public String name() {

@@ -34,7 +34,20 @@ public enum FaultKind {
     /** A majority killed at once (a subset of kill, for lost-write tests; not part of "all"). */
     KILL_MAJORITY("kill-majority"),
     /** Every node killed at once (a subset of kill: what unsynced data survives; not part of "all"). */
-    KILL_ALL("kill-all");
+    KILL_ALL("kill-all"),
+    /**
+     * Power loss of one node, the leader, a minority, a majority or all, each cut drawn at random
+     * (nodes started with --fault-injection lose their unsynced WAL tail and halt); not part of "all".
+     */
+    POWER_LOSS("power-loss"),
+    /** Every node loses power at once (a subset of power-loss; not part of "all"). */
+    POWER_LOSS_ALL("power-loss-all"),
+    /** Nodes armed to lose power inside their next fsync window (see {@link Fault.CrashInSync}); not part of "all". */
+    POWER_LOSS_IN_SYNC("power-loss-in-sync"),
+    /** Nodes armed to lose power right after their next vote grant or append acknowledgement; not part of "all". */
+    POWER_LOSS_AFTER_ACK("power-loss-after-ack"),
+    /** The followers lose power inside a sync, then the leader is killed ({@link Fault.PowerLossFollowers}). */
+    POWER_LOSS_FOLLOWERS("power-loss-followers");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -77,9 +90,15 @@ public enum FaultKind {
                 case "pause-leader" -> kinds.add(PAUSE_LEADER);
                 case "kill-majority" -> kinds.add(KILL_MAJORITY);
                 case "kill-all" -> kinds.add(KILL_ALL);
+                case "power-loss" -> kinds.add(POWER_LOSS);
+                case "power-loss-all" -> kinds.add(POWER_LOSS_ALL);
+                case "power-loss-in-sync" -> kinds.add(POWER_LOSS_IN_SYNC);
+                case "power-loss-after-ack" -> kinds.add(POWER_LOSS_AFTER_ACK);
+                case "power-loss-followers" -> kinds.add(POWER_LOSS_FOLLOWERS);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
                         + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
-                        + " kill-all, all, none");
+                        + " kill-all, power-loss, power-loss-all, power-loss-in-sync, power-loss-after-ack,"
+                        + " power-loss-followers, all, none");
             }
         }
         return kinds;
@@ -88,7 +107,7 @@ public enum FaultKind {
     /** The fewest nodes a fault of this kind needs. */
     public int nodesMin() {
         return switch (this) {
-            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER -> 2;
+            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER, POWER_LOSS_FOLLOWERS -> 2;
             default -> 1;
         };
     }
@@ -116,6 +135,13 @@ public enum FaultKind {
             case KILL_ALL -> new Fault.Crash(Fault.Target.ALL);
             case WAL -> new Fault.WalDamage(Fault.Target.ONE,
                     random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
+            case POWER_LOSS -> new Fault.PowerLoss(pick(Fault.Target.values(), random), pick(Fault.TornTail.values(), random));
+            case POWER_LOSS_ALL -> new Fault.PowerLoss(Fault.Target.ALL, pick(Fault.TornTail.values(), random));
+            // The downtime is the window's: the real runtimes restart the nodes when it ends.
+            case POWER_LOSS_IN_SYNC -> new Fault.CrashInSync(pick(Fault.Target.values(), random), 0, false);
+            case POWER_LOSS_AFTER_ACK -> new Fault.CrashAfterAck(pick(Fault.Target.values(), random), 0);
+            case POWER_LOSS_FOLLOWERS -> new Fault.PowerLossFollowers(random.nextInt(4) == 0
+                    ? Fault.TornTail.TORN_RECORDS : Fault.TornTail.LOSE_TAIL);
         };
     }
 

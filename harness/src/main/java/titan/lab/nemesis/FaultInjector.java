@@ -75,7 +75,118 @@ public final class FaultInjector {
             }
             return Optional.of(new Active(fault, String.join("; ", done), () -> targets.forEach(this::startIfStopped)));
         }
+        if (fault instanceof Fault.PowerLoss p) {
+            return powerLossNow(fault, p);
+        }
+        if (fault instanceof Fault.CrashInSync c) {
+            // An overwrite-armed crash is the simulator's aim at torn hard state; here every sync is a
+            // candidate and the cut keeps whole records, which is what can separate a hard state from
+            // the entries it speaks of.
+            return armPowerLoss(fault, c.target(), "sync", c.onOverwrite() ? Fault.TornTail.TORN_RECORDS : randomCut());
+        }
+        if (fault instanceof Fault.CrashAfterAck c) {
+            return armPowerLoss(fault, c.target(), "ack", randomCut());
+        }
+        if (fault instanceof Fault.PowerLossFollowers f) {
+            return powerLossFollowers(fault, f.cut());
+        }
         throw new IllegalArgumentException("the local runtime cannot inject " + fault.name());
+    }
+
+    // ---- power loss (nodes run with --fault-injection; see titan.node.storage.FileLogStore) ----
+
+    private Optional<Active> powerLossNow(Fault fault, Fault.PowerLoss p) {
+        Set<String> targets = Plans.targets(p.target(), runtime.nodes(), leaderIfNeeded(p.target() == Fault.Target.LEADER),
+                random);
+        if (targets.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> done = new ArrayList<>();
+        for (String node : targets) {
+            if (runtime.state(node) == ClusterRuntime.NodeState.RUNNING) {
+                done.add(node + ": " + runtime.powerLoss(node, "now", p.cut().flag(), random.nextLong()));
+            }
+        }
+        return Optional.of(new Active(fault, String.join("; ", done), () -> targets.forEach(this::startIfStopped)));
+    }
+
+    /** Arms the targets to lose power at {@code at} (sync, ack); the window's end disarms and restarts them. */
+    private Optional<Active> armPowerLoss(Fault fault, Fault.Target target, String at, Fault.TornTail cut) {
+        Set<String> targets = Plans.targets(target, runtime.nodes(), leaderIfNeeded(target == Fault.Target.LEADER), random);
+        if (targets.isEmpty()) {
+            return Optional.empty();
+        }
+        List<String> armed = new ArrayList<>();
+        for (String node : targets) {
+            if (runtime.state(node) == ClusterRuntime.NodeState.RUNNING) {
+                runtime.powerLoss(node, at, cut.flag(), random.nextLong());
+                armed.add(node);
+            }
+        }
+        return Optional.of(new Active(fault, "armed at the next " + at + " (" + cut.flag() + "): "
+                + String.join(" ", armed), () -> targets.forEach(this::disarmOrRestart)));
+    }
+
+    /**
+     * The followers lose power inside their next sync; once they are down (or after a deadline, when
+     * no write came), the leader is killed. The heal restarts the followers first and the old leader
+     * last, so a follower is elected ({@link Fault.PowerLossFollowers}).
+     */
+    private Optional<Active> powerLossFollowers(Fault fault, Fault.TornTail cut) {
+        Optional<String> leaderNow = leader.get();
+        if (leaderNow.isEmpty()) {
+            return Optional.empty();
+        }
+        String oldLeader = leaderNow.get();
+        List<String> followers = new ArrayList<>(runtime.nodes());
+        followers.remove(oldLeader);
+        for (String node : followers) {
+            if (runtime.state(node) == ClusterRuntime.NodeState.RUNNING) {
+                runtime.powerLoss(node, "sync", cut.flag(), random.nextLong());
+            }
+        }
+        long deadline = System.nanoTime() + FOLLOWERS_DOWN_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline
+                && followers.stream().anyMatch(n -> runtime.state(n) != ClusterRuntime.NodeState.STOPPED)) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        List<String> down = followers.stream().filter(n -> runtime.state(n) == ClusterRuntime.NodeState.STOPPED).toList();
+        followers.forEach(this::disarmOrRestartLater);
+        runtime.kill(oldLeader);
+        String detail = "lost power in a sync (" + cut.flag() + "): " + (down.isEmpty() ? "none" : String.join(" ", down))
+                + "; killed leader " + oldLeader;
+        return Optional.of(new Active(fault, detail, () -> {
+            followers.forEach(this::startIfStopped);
+            startIfStopped(oldLeader);
+        }));
+    }
+
+    private static final long FOLLOWERS_DOWN_TIMEOUT_NANOS = 5_000_000_000L;
+
+    private Fault.TornTail randomCut() {
+        Fault.TornTail[] cuts = Fault.TornTail.values();
+        return cuts[random.nextInt(cuts.length)];
+    }
+
+    private void disarmOrRestart(String node) {
+        disarmOrRestartLater(node);
+        startIfStopped(node);
+    }
+
+    /** Disarms a node still running (it may not have met its moment); a stopped one stays down. */
+    private void disarmOrRestartLater(String node) {
+        if (runtime.state(node) == ClusterRuntime.NodeState.RUNNING) {
+            try {
+                runtime.powerLoss(node, "off", Fault.TornTail.LOSE_TAIL.flag(), 0);
+            } catch (RuntimeException e) {
+                // it may have halted between the two calls; startIfStopped brings it back
+            }
+        }
     }
 
     private Optional<String> leaderIfNeeded(boolean needed) {
