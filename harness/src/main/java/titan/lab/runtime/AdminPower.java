@@ -36,10 +36,16 @@ final class AdminPower {
             }
             answer = response.body().strip();
         } catch (IOException e) {
-            if (!at.equals("now")) {
+            if (at.equals("off")) {
+                throw new RuntimeFailure(node + " did not disarm its power loss: " + e, e);
+            }
+            // The halt can beat the response out of the process; the node must then be going down.
+            try {
+                awaitStopped(runtime, node);
+            } catch (RuntimeFailure still) {
                 throw new RuntimeFailure(node + " did not take the power loss (" + at + "): " + e, e);
             }
-            answer = "halted before answering"; // the halt can beat the response out of the process
+            return "halted before answering";
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new RuntimeFailure("interrupted while cutting the power of " + node);

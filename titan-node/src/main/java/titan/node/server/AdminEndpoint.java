@@ -68,8 +68,8 @@ final class AdminEndpoint implements AutoCloseable {
             }
             PowerSwitch.Moment moment = PowerSwitch.moment(at);
             if (moment != PowerSwitch.Moment.NOW) {
+                respond(exchange, 200, "{\"armed\":\"" + at + "\"}"); // first: the moment may come at once
                 power.arm(moment, cut, seed);
-                respond(exchange, 200, "{\"armed\":\"" + at + "\"}");
                 return;
             }
             String lost = power.loseNow(cut, seed);
