@@ -158,6 +158,20 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * A deposed leader that does not know it: the leader is paused (SIGSTOP) until the others have
+     * had time to elect a new one, then its peer links are cut, it is resumed and its clock runs at
+     * {@code clockRate} (slow), so it believes it leads for about an election timeout divided by the
+     * rate. Its clients still reach it (they connect to nodes directly). The window's end restores
+     * the clock and the links. A correct leader answers no read in that time (ReadIndex needs a
+     * heartbeat round with a majority, §6.4).
+     */
+    record StaleLeader(double clockRate) implements Fault {
+        public String name() {
+            return "stale-leader";
+        }
+    }
+
     /** Asks the leader to hand leadership to another voter (dissertation §3.10). */
     record TransferLeadership() implements Fault {
         public String name() {

@@ -47,7 +47,9 @@ public enum FaultKind {
     /** Nodes armed to lose power right after their next vote grant or append acknowledgement; not part of "all". */
     POWER_LOSS_AFTER_ACK("power-loss-after-ack"),
     /** The followers lose power inside a sync, then the leader is killed ({@link Fault.PowerLossFollowers}). */
-    POWER_LOSS_FOLLOWERS("power-loss-followers");
+    POWER_LOSS_FOLLOWERS("power-loss-followers"),
+    /** The leader paused, then resumed cut off from its peers with a slow clock ({@link Fault.StaleLeader}); not part of "all". */
+    STALE_LEADER("stale-leader");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -95,10 +97,11 @@ public enum FaultKind {
                 case "power-loss-in-sync" -> kinds.add(POWER_LOSS_IN_SYNC);
                 case "power-loss-after-ack" -> kinds.add(POWER_LOSS_AFTER_ACK);
                 case "power-loss-followers" -> kinds.add(POWER_LOSS_FOLLOWERS);
+                case "stale-leader" -> kinds.add(STALE_LEADER);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
                         + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
                         + " kill-all, power-loss, power-loss-all, power-loss-in-sync, power-loss-after-ack,"
-                        + " power-loss-followers, all, none");
+                        + " power-loss-followers, stale-leader, all, none");
             }
         }
         return kinds;
@@ -107,7 +110,7 @@ public enum FaultKind {
     /** The fewest nodes a fault of this kind needs. */
     public int nodesMin() {
         return switch (this) {
-            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER, POWER_LOSS_FOLLOWERS -> 2;
+            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER, POWER_LOSS_FOLLOWERS, STALE_LEADER -> 2;
             default -> 1;
         };
     }
@@ -142,6 +145,7 @@ public enum FaultKind {
             case POWER_LOSS_AFTER_ACK -> new Fault.CrashAfterAck(pick(Fault.Target.values(), random), 0);
             case POWER_LOSS_FOLLOWERS -> new Fault.PowerLossFollowers(random.nextInt(4) == 0
                     ? Fault.TornTail.TORN_RECORDS : Fault.TornTail.LOSE_TAIL);
+            case STALE_LEADER -> new Fault.StaleLeader(0.1);
         };
     }
 

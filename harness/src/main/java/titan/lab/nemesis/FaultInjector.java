@@ -90,6 +90,9 @@ public final class FaultInjector {
         if (fault instanceof Fault.PowerLossFollowers f) {
             return powerLossFollowers(fault, f.cut());
         }
+        if (fault instanceof Fault.StaleLeader s) {
+            return staleLeader(fault, s.clockRate());
+        }
         throw new IllegalArgumentException("the local runtime cannot inject " + fault.name());
     }
 
@@ -167,6 +170,47 @@ public final class FaultInjector {
     }
 
     private static final long FOLLOWERS_DOWN_TIMEOUT_NANOS = 5_000_000_000L;
+    /** How long the paused leader stays frozen: several election timeouts of the lab's nodes (300-600 ms). */
+    private static final long STALE_LEADER_PAUSE_MILLIS = 1_500;
+
+    /** {@link Fault.StaleLeader}: pause the leader, let the others elect and take writes, then wake it alone and slow. */
+    private Optional<Active> staleLeader(Fault fault, double clockRate) {
+        Optional<String> leaderNow = leader.get();
+        if (leaderNow.isEmpty()) {
+            return Optional.empty();
+        }
+        String old = leaderNow.get();
+        runtime.pause(old);
+        try {
+            Thread.sleep(STALE_LEADER_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<Plans.Link> links = new ArrayList<>();
+        for (String other : runtime.nodes()) {
+            if (!other.equals(old)) {
+                links.add(new Plans.Link(old, other));
+                links.add(new Plans.Link(other, old));
+            }
+        }
+        links.forEach(runtime::cut);
+        runtime.resume(old);
+        String clock = "";
+        try {
+            runtime.setClockRate(old, clockRate);
+            clock = String.format(", clock rate %.2f", clockRate);
+        } catch (RuntimeException e) {
+            clock = ", clock unchanged (" + e.getMessage() + ")";
+        }
+        return Optional.of(new Active(fault, "paused " + old + " " + STALE_LEADER_PAUSE_MILLIS + " ms, then resumed with its"
+                + " peer links cut" + clock, () -> {
+                    try {
+                        runtime.setClockRate(old, 1.0);
+                    } finally {
+                        links.forEach(runtime::heal);
+                    }
+                }));
+    }
 
     private Fault.TornTail randomCut() {
         Fault.TornTail[] cuts = Fault.TornTail.values();
