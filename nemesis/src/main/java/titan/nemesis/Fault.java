@@ -172,6 +172,21 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * An election whose voter forgets its vote if it can: the leader is killed and the others are
+     * armed to lose power right after their next vote grant. Once one voter has halted, the candidate
+     * it elected is cut off from every peer and its clock slowed to {@code clockRate} (so it stays
+     * leader through the window), and the voter and the old leader restart and elect among themselves.
+     * The window's end restores links and clock. In a correct cluster the grant was durable before it
+     * was sent (Figure 2), so that second election needs a later term and the cut-off leader steps
+     * down on hearing it; a forgotten grant gives two leaders in one term.
+     */
+    record PowerLossVoter(double clockRate) implements Fault {
+        public String name() {
+            return "power-loss-voter";
+        }
+    }
+
     /** Asks the leader to hand leadership to another voter (dissertation §3.10). */
     record TransferLeadership() implements Fault {
         public String name() {

@@ -49,7 +49,9 @@ public enum FaultKind {
     /** The followers lose power inside a sync, then the leader is killed ({@link Fault.PowerLossFollowers}). */
     POWER_LOSS_FOLLOWERS("power-loss-followers"),
     /** The leader paused, then resumed cut off from its peers with a slow clock ({@link Fault.StaleLeader}); not part of "all". */
-    STALE_LEADER("stale-leader");
+    STALE_LEADER("stale-leader"),
+    /** A voter that loses power right after its grant, then a second election ({@link Fault.PowerLossVoter}); not part of "all". */
+    POWER_LOSS_VOTER("power-loss-voter");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -98,10 +100,11 @@ public enum FaultKind {
                 case "power-loss-after-ack" -> kinds.add(POWER_LOSS_AFTER_ACK);
                 case "power-loss-followers" -> kinds.add(POWER_LOSS_FOLLOWERS);
                 case "stale-leader" -> kinds.add(STALE_LEADER);
+                case "power-loss-voter" -> kinds.add(POWER_LOSS_VOTER);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
                         + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
                         + " kill-all, power-loss, power-loss-all, power-loss-in-sync, power-loss-after-ack,"
-                        + " power-loss-followers, stale-leader, all, none");
+                        + " power-loss-followers, stale-leader, power-loss-voter, all, none");
             }
         }
         return kinds;
@@ -111,6 +114,7 @@ public enum FaultKind {
     public int nodesMin() {
         return switch (this) {
             case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER, POWER_LOSS_FOLLOWERS, STALE_LEADER -> 2;
+            case POWER_LOSS_VOTER -> 3;
             default -> 1;
         };
     }
@@ -146,6 +150,7 @@ public enum FaultKind {
             case POWER_LOSS_FOLLOWERS -> new Fault.PowerLossFollowers(random.nextInt(4) == 0
                     ? Fault.TornTail.TORN_RECORDS : Fault.TornTail.LOSE_TAIL);
             case STALE_LEADER -> new Fault.StaleLeader(0.1);
+            case POWER_LOSS_VOTER -> new Fault.PowerLossVoter(0.05);
         };
     }
 

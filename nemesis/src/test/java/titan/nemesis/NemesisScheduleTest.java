@@ -116,6 +116,12 @@ class NemesisScheduleTest {
         assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.POWER_LOSS, FaultKind.POWER_LOSS_ALL,
                 FaultKind.POWER_LOSS_IN_SYNC, FaultKind.POWER_LOSS_AFTER_ACK, FaultKind.POWER_LOSS_FOLLOWERS);
         assertThat(Fault.TornTail.TORN_RECORDS.flag()).isEqualTo("torn-records");
+        assertThat(FaultKind.STALE_LEADER.draw(random, 3)).isEqualTo(new Fault.StaleLeader(0.1));
+        assertThat(FaultKind.POWER_LOSS_VOTER.draw(random, 3)).isEqualTo(new Fault.PowerLossVoter(0.05));
+        assertThat(FaultKind.parseList("stale-leader,power-loss-voter")).hasSize(2);
+        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.STALE_LEADER, FaultKind.POWER_LOSS_VOTER);
+        assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_VOTER),
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 2, 1)).hasMessageContaining("needs at least 3 nodes");
         assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_FOLLOWERS),
                 Duration.ofSeconds(1), Duration.ofSeconds(10), 1, 1)).hasMessageContaining("needs at least 2 nodes");
     }

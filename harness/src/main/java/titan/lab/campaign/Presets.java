@@ -81,9 +81,10 @@ final class Presets {
                     + " that would have made them durable; the leader, which counted them, is killed; a follower is"
                     + " elected without them and the old leader's copies are overwritten",
                     FOLLOWERS_LOSE_POWER),
-            new Probe("vote-before-durable", "a voter loses power right after a grant it never made durable and"
-                    + " votes again in the same term after its restart",
-                    "--workload kv --keys 3 --nemesis power-loss-after-ack,kill-leader --protocol tcp" + SHORT),
+            new Probe("vote-before-durable", "with the leader killed, a voter loses power right after a grant it"
+                    + " never made durable, restarts and grants again in the same term: two leaders of one term, the"
+                    + " first cut off with a slow clock until the heal, overwrite each other's committed entries",
+                    "--workload set --nemesis power-loss-voter --protocol tcp --time-limit 20s --nemesis-interval 5s"),
             new Probe("hard-state-first", "a sync torn at a record boundary can keep a commit index without the"
                     + " entries it speaks of; the deposed leader's stale suffix is what it then speaks of",
                     "--workload set --nemesis isolate-leader,power-loss-in-sync --protocol tcp" + SHORT));

@@ -93,6 +93,9 @@ public final class FaultInjector {
         if (fault instanceof Fault.StaleLeader s) {
             return staleLeader(fault, s.clockRate());
         }
+        if (fault instanceof Fault.PowerLossVoter v) {
+            return powerLossVoter(fault, v.clockRate());
+        }
         throw new IllegalArgumentException("the local runtime cannot inject " + fault.name());
     }
 
@@ -172,6 +175,68 @@ public final class FaultInjector {
     private static final long FOLLOWERS_DOWN_TIMEOUT_NANOS = 5_000_000_000L;
     /** How long the paused leader stays frozen: several election timeouts of the lab's nodes (300-600 ms). */
     private static final long STALE_LEADER_PAUSE_MILLIS = 1_500;
+
+    /** {@link Fault.PowerLossVoter}: kill the leader, wait for a voter to lose power after its grant, and so on. */
+    private Optional<Active> powerLossVoter(Fault fault, double clockRate) {
+        Optional<String> leaderNow = leader.get();
+        if (leaderNow.isEmpty()) {
+            return Optional.empty();
+        }
+        String old = leaderNow.get();
+        List<String> others = new ArrayList<>(runtime.nodes());
+        others.remove(old);
+        runtime.kill(old);
+        for (String node : others) {
+            if (runtime.state(node) == ClusterRuntime.NodeState.RUNNING) {
+                runtime.powerLoss(node, "ack", Fault.TornTail.LOSE_TAIL.flag(), random.nextLong());
+            }
+        }
+        long deadline = System.nanoTime() + FOLLOWERS_DOWN_TIMEOUT_NANOS;
+        List<String> halted = List.of();
+        while (halted.isEmpty() && System.nanoTime() < deadline) {
+            halted = others.stream().filter(n -> runtime.state(n) == ClusterRuntime.NodeState.STOPPED).toList();
+            if (halted.isEmpty()) {
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    break;
+                }
+            }
+        }
+        others.forEach(this::disarmOrRestartLater);
+        List<String> running = others.stream().filter(n -> runtime.state(n) == ClusterRuntime.NodeState.RUNNING).toList();
+        List<Plans.Link> links = new ArrayList<>();
+        List<String> slowed = new ArrayList<>();
+        for (String candidate : halted.isEmpty() ? List.<String>of() : running) {
+            try {
+                runtime.setClockRate(candidate, clockRate);
+                slowed.add(candidate);
+            } catch (RuntimeException e) {
+                // it may be down too; the cut still isolates it
+            }
+            for (String peer : runtime.nodes()) {
+                if (!peer.equals(candidate)) {
+                    links.add(new Plans.Link(candidate, peer));
+                    links.add(new Plans.Link(peer, candidate));
+                }
+            }
+        }
+        links.forEach(runtime::cut);
+        halted.forEach(this::startIfStopped);
+        startIfStopped(old);
+        String detail = "killed leader " + old + "; lost power after a grant: " + (halted.isEmpty() ? "none"
+                : String.join(" ", halted)) + "; cut off with a slow clock: " + (slowed.isEmpty() ? "none"
+                : String.join(" ", slowed));
+        return Optional.of(new Active(fault, detail, () -> {
+            try {
+                slowed.forEach(n -> runtime.setClockRate(n, 1.0));
+            } finally {
+                links.forEach(runtime::heal);
+                runtime.nodes().forEach(this::startIfStopped);
+            }
+        }));
+    }
 
     /** {@link Fault.StaleLeader}: pause the leader, let the others elect and take writes, then wake it alone and slow. */
     private Optional<Active> staleLeader(Fault fault, double clockRate) {

@@ -46,7 +46,7 @@ public final class TestCommand implements Callable<Integer> {
     @Option(names = "--nemesis", defaultValue = "none",
             description = "fault kinds: partition, kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader,"
                     + " pause-leader, kill-majority, kill-all, power-loss, power-loss-all, power-loss-in-sync,"
-                    + " power-loss-after-ack, power-loss-followers, stale-leader, all, none (default)")
+                    + " power-loss-after-ack, power-loss-followers, stale-leader, power-loss-voter, all, none (default)")
     String nemesis;
 
     @Option(names = "--nemesis-interval", defaultValue = "10s", converter = DurationConverter.class,
