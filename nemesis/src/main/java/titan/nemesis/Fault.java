@@ -159,8 +159,8 @@ public sealed interface Fault {
     }
 
     /**
-     * A deposed leader that does not know it: the leader is paused (SIGSTOP) until the others have
-     * had time to elect a new one, then its peer links are cut, it is resumed and its clock runs at
+     * A deposed leader that does not know it: the leader's peer links are cut and it is paused
+     * (SIGSTOP) until the others have had time to elect a new one, then it is resumed and its clock runs at
      * {@code clockRate} (slow), so it believes it leads for about an election timeout divided by the
      * rate. Its clients still reach it (they connect to nodes directly). The window's end restores
      * the clock and the links. A correct leader answers no read in that time (ReadIndex needs a

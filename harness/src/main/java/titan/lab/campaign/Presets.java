@@ -62,8 +62,8 @@ final class Presets {
      * often enough are left out of the table and explained in README.md instead.
      */
     static final List<Probe> PROBES = List.of(
-            new Probe("stale-reads", "the old leader, paused while a new one took writes, wakes cut off from its"
-                    + " peers with a slow clock and keeps answering its pinned clients from its own state",
+            new Probe("stale-reads", "the old leader, cut off from its peers and paused while a new one took writes,"
+                    + " wakes with a slow clock and keeps answering its pinned clients from its own state",
                     STALE_LEADER_READS),
             new Probe("read-without-heartbeat", "as stale-reads: the stale leader confirms a read index without the"
                     + " heartbeat round that would have found it deposed",
@@ -85,9 +85,10 @@ final class Presets {
                     + " never made durable, restarts and grants again in the same term: two leaders of one term, the"
                     + " first cut off with a slow clock until the heal, overwrite each other's committed entries",
                     "--workload set --nemesis power-loss-voter --protocol tcp --time-limit 20s --nemesis-interval 5s"),
-            new Probe("hard-state-first", "a sync torn at a record boundary can keep a commit index without the"
-                    + " entries it speaks of; the deposed leader's stale suffix is what it then speaks of",
-                    "--workload set --nemesis isolate-leader,power-loss-in-sync --protocol tcp" + SHORT));
+            new Probe("hard-state-first", "only a power loss inside the one sync in which a deposed leader's stale"
+                    + " suffix is replaced, torn between the hard state and the entries, shows it; no fault aims there"
+                    + " yet",
+                    "--workload set --nemesis kill-all --protocol tcp" + SHORT));
 
     /** The distinct configurations of the probes of {@code switches} (all when empty), every switch off. */
     static List<List<String>> safeCounterparts(List<String> switches) {

@@ -245,12 +245,6 @@ public final class FaultInjector {
             return Optional.empty();
         }
         String old = leaderNow.get();
-        runtime.pause(old);
-        try {
-            Thread.sleep(STALE_LEADER_PAUSE_MILLIS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
         List<Plans.Link> links = new ArrayList<>();
         for (String other : runtime.nodes()) {
             if (!other.equals(old)) {
@@ -258,7 +252,15 @@ public final class FaultInjector {
                 links.add(new Plans.Link(other, old));
             }
         }
+        // Cut first: a link cut after the pause lets the new leader's messages pile up in the paused
+        // node's sockets, and it reads them (and steps down) the moment it wakes.
         links.forEach(runtime::cut);
+        runtime.pause(old);
+        try {
+            Thread.sleep(STALE_LEADER_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         runtime.resume(old);
         String clock = "";
         try {
@@ -267,8 +269,8 @@ public final class FaultInjector {
         } catch (RuntimeException e) {
             clock = ", clock unchanged (" + e.getMessage() + ")";
         }
-        return Optional.of(new Active(fault, "paused " + old + " " + STALE_LEADER_PAUSE_MILLIS + " ms, then resumed with its"
-                + " peer links cut" + clock, () -> {
+        return Optional.of(new Active(fault, "cut the peer links of " + old + ", paused it " + STALE_LEADER_PAUSE_MILLIS
+                + " ms, resumed it" + clock, () -> {
                     try {
                         runtime.setClockRate(old, 1.0);
                     } finally {
