@@ -173,8 +173,8 @@ public sealed interface Fault {
     }
 
     /**
-     * An election whose voter forgets its vote if it can: the leader is killed and the others are
-     * armed to lose power right after their next vote grant. Once one voter has halted, the candidate
+     * An election whose voter forgets its vote if it can: the others are armed to lose power right
+     * after their next vote grant, and the leader is killed. Once one voter has halted, the candidate
      * it elected is cut off from every peer and its clock slowed to {@code clockRate} (so it stays
      * leader through the window), and the voter and the old leader restart and elect among themselves.
      * The window's end restores links and clock. In a correct cluster the grant was durable before it

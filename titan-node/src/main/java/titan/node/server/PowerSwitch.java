@@ -22,6 +22,7 @@ import titan.raft.Message;
  *   now    at once
  *   sync   inside the next fsync window: the batch reached the OS, its force has not completed
  *   ack    right after the node next sends a vote grant or a successful append acknowledgement
+ *   vote   right after the node next sends a vote grant (not a pre-vote's)
  * </pre>
  * A correct node loses nothing it promised in any of them: it answers only after its sync (Figure 2).
  */
@@ -33,12 +34,13 @@ final class PowerSwitch {
     static final long ACK_FLIGHT_MILLIS = 50;
 
     /** When the power goes. */
-    enum Moment { NOW, SYNC, ACK }
+    enum Moment { NOW, SYNC, ACK, VOTE }
 
     private final FileLogStore store;
     private final Runnable halt;
     private final long ackFlightMillis;
     private volatile PowerCut ackCut;
+    private volatile boolean votesOnly;
     private volatile long ackSeed;
 
     PowerSwitch(FileLogStore store, Runnable halt, long ackFlightMillis) {
@@ -59,7 +61,7 @@ final class PowerSwitch {
         try {
             return Moment.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown moment '" + text + "'; known: now, sync, ack");
+            throw new IllegalArgumentException("unknown moment '" + text + "'; known: now, sync, ack, vote");
         }
     }
 
@@ -84,11 +86,12 @@ final class PowerSwitch {
                 log.warn("FAULT INJECTION: power lost inside a sync");
                 halt.run();
             });
-        } else if (moment == Moment.ACK) {
+        } else if (moment == Moment.ACK || moment == Moment.VOTE) {
             ackSeed = seed;
+            votesOnly = moment == Moment.VOTE;
             ackCut = cut;
         } else {
-            throw new IllegalArgumentException("arm takes sync or ack, not " + moment);
+            throw new IllegalArgumentException("arm takes sync, ack or vote, not " + moment);
         }
     }
 
@@ -104,7 +107,7 @@ final class PowerSwitch {
         return message -> {
             transport.send(message);
             PowerCut cut = ackCut;
-            if (cut != null && isAck(message)) {
+            if (cut != null && (votesOnly ? isGrant(message) : isAck(message))) {
                 ackCut = null;
                 sleepQuietly(ackFlightMillis); // on the node's loop thread: its next sync waits too
                 String what = store.losePower(cut, new SplittableRandom(ackSeed));
@@ -115,8 +118,11 @@ final class PowerSwitch {
     }
 
     static boolean isAck(Message m) {
-        return (m instanceof Message.VoteResponse v && v.granted() && !v.preVote())
-                || (m instanceof Message.AppendResponse a && a.success());
+        return isGrant(m) || (m instanceof Message.AppendResponse a && a.success());
+    }
+
+    static boolean isGrant(Message m) {
+        return m instanceof Message.VoteResponse v && v.granted() && !v.preVote();
     }
 
     private static void sleepQuietly(long millis) {

@@ -118,6 +118,21 @@ class PowerSwitchTest {
         assertThat(halts).as("fires once").hasValue(1);
     }
 
+    @Test
+    void voteArmsALossAfterTheNextRealGrantOnly() {
+        // Method: append acknowledgements and pre-vote grants pass; the first real grant cuts the power.
+        PowerSwitch power = newSwitch();
+        List<Message> sent = new ArrayList<>();
+        Transport watched = power.watch(sent::add);
+        power.arm(PowerSwitch.Moment.VOTE, titan.node.storage.PowerCut.LOSE_TAIL, 1);
+        watched.send(new Message.AppendResponse(N1, N2, 2, true, 5, 0, 0, 0));
+        watched.send(new Message.VoteResponse(N1, N2, 3, true, true));
+        assertThat(halts).hasValue(0);
+        watched.send(new Message.VoteResponse(N1, N2, 3, false, true));
+        assertThat(halts).hasValue(1);
+        assertThat(sent).hasSize(3);
+    }
+
     private PowerSwitch newSwitch() {
         store = new FileLogStore(dir.resolve("raft"));
         store.recover();
