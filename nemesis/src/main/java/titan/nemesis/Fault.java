@@ -175,11 +175,11 @@ public sealed interface Fault {
     /**
      * An election whose voter forgets its vote if it can: the others are armed to lose power right
      * after their next vote grant, and the leader is killed. Once one voter has halted, the candidate
-     * it elected is cut off from every peer and its clock slowed to {@code clockRate} (so it stays
-     * leader through the window), and the voter and the old leader restart and elect among themselves.
-     * The window's end restores links and clock. In a correct cluster the grant was durable before it
-     * was sent (Figure 2), so that second election needs a later term and the cut-off leader steps
-     * down on hearing it; a forgotten grant gives two leaders in one term.
+     * it elected is cut off from every peer and paused while the voter and the old leader restart and
+     * elect among themselves; then it is resumed and its links healed. In a correct cluster the grant
+     * was durable before it was sent (Figure 2), so that second election needs a later term, which
+     * deposes the woken leader; a forgotten grant gives two leaders of one term. ({@code clockRate}
+     * is unused by the real runtimes' injector since the pause replaced the slow clock.)
      */
     record PowerLossVoter(double clockRate) implements Fault {
         public String name() {

@@ -208,15 +208,12 @@ public final class FaultInjector {
         }
         others.forEach(this::disarmOrRestartLater);
         List<String> running = others.stream().filter(n -> runtime.state(n) == ClusterRuntime.NodeState.RUNNING).toList();
+        List<String> frozen = halted.isEmpty() ? List.of() : running;
+        // The candidate the lost grant elected: cut off (first, so nothing queues in its sockets) and
+        // paused, so that neither a message nor its check-quorum can depose it while the voter and
+        // the old leader restart and elect again.
         List<Plans.Link> links = new ArrayList<>();
-        List<String> slowed = new ArrayList<>();
-        for (String candidate : halted.isEmpty() ? List.<String>of() : running) {
-            try {
-                runtime.setClockRate(candidate, clockRate);
-                slowed.add(candidate);
-            } catch (RuntimeException e) {
-                // it may be down too; the cut still isolates it
-            }
+        for (String candidate : frozen) {
             for (String peer : runtime.nodes()) {
                 if (!peer.equals(candidate)) {
                     links.add(new Plans.Link(candidate, peer));
@@ -225,20 +222,27 @@ public final class FaultInjector {
             }
         }
         links.forEach(runtime::cut);
+        frozen.forEach(runtime::pause);
         halted.forEach(this::startIfStopped);
         startIfStopped(old);
-        String detail = "killed leader " + old + "; lost power after a grant: " + (halted.isEmpty() ? "none"
-                : String.join(" ", halted)) + "; cut off with a slow clock: " + (slowed.isEmpty() ? "none"
-                : String.join(" ", slowed));
-        return Optional.of(new Active(fault, detail, () -> {
+        if (!frozen.isEmpty()) {
             try {
-                slowed.forEach(n -> runtime.setClockRate(n, 1.0));
-            } finally {
-                links.forEach(runtime::heal);
-                runtime.nodes().forEach(this::startIfStopped);
+                Thread.sleep(VOTER_REELECTION_MILLIS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        }));
+        }
+        // Wakes it with its links back: a correct cluster has elected in a later term, which deposes it.
+        frozen.forEach(runtime::resume);
+        links.forEach(runtime::heal);
+        String detail = "killed leader " + old + "; lost power after a grant: " + (halted.isEmpty() ? "none"
+                : String.join(" ", halted)) + "; cut off and paused during the restarts, then woken: " + (frozen.isEmpty()
+                ? "none" : String.join(" ", frozen));
+        return Optional.of(new Active(fault, detail, () -> runtime.nodes().forEach(this::startIfStopped)));
     }
+
+    /** How long the voter and the old leader get to elect once both are back. */
+    private static final long VOTER_REELECTION_MILLIS = 1_500;
 
     /** {@link Fault.StaleLeader}: pause the leader, let the others elect and take writes, then wake it alone and slow. */
     private Optional<Active> staleLeader(Fault fault, double clockRate) {
