@@ -223,8 +223,10 @@ public final class FaultInjector {
         }
         links.forEach(runtime::cut);
         frozen.forEach(runtime::pause);
-        halted.forEach(this::startIfStopped);
+        // The old leader first: restarted together, the two campaign at once and split the vote of
+        // the term the voter forgot (seen in the node logs), moving on to a later one.
         startIfStopped(old);
+        halted.forEach(this::startIfStopped);
         if (!frozen.isEmpty()) {
             try {
                 Thread.sleep(VOTER_REELECTION_MILLIS);
