@@ -122,6 +122,71 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * What a power failure keeps of a node's writes not yet forced: nothing, a prefix of whole
+     * records, or a prefix of bytes (a record torn in two). A real runtime's node emulates it
+     * ({@code titan.node.storage.PowerCut}); {@link #flag()} is the name it takes.
+     */
+    enum TornTail {
+        LOSE_TAIL, TORN_RECORDS, TORN_BYTES;
+
+        public String flag() {
+            return name().toLowerCase().replace('_', '-');
+        }
+    }
+
+    /**
+     * Cuts nodes' power at once (real runtimes: the node loses its unsynced WAL tail as {@code cut}
+     * says and halts; unlike a SIGKILL, the kernel's page cache does not save it), and restarts them
+     * when the window ends.
+     */
+    record PowerLoss(Target target, TornTail cut) implements Fault {
+        public String name() {
+            return "power-loss-" + target.name().toLowerCase();
+        }
+    }
+
+    /**
+     * Every follower loses power inside its next fsync window; once they are down the leader is
+     * killed (SIGKILL: its synced log survives). When the window ends the followers restart first
+     * and elect one of them, and the old leader last. Committed entries survive this in a correct
+     * cluster: each was durable on a majority, so on one of the followers too.
+     */
+    record PowerLossFollowers(TornTail cut) implements Fault {
+        public String name() {
+            return "power-loss-followers";
+        }
+    }
+
+    /**
+     * A deposed leader that does not know it: the leader's peer links are cut and it is paused
+     * (SIGSTOP) until the others have had time to elect a new one, then it is resumed and its clock runs at
+     * {@code clockRate} (slow), so it believes it leads for about an election timeout divided by the
+     * rate. Its clients still reach it (they connect to nodes directly). The window's end restores
+     * the clock and the links. A correct leader answers no read in that time (ReadIndex needs a
+     * heartbeat round with a majority, §6.4).
+     */
+    record StaleLeader(double clockRate) implements Fault {
+        public String name() {
+            return "stale-leader";
+        }
+    }
+
+    /**
+     * An election whose voter forgets its vote if it can: the others are armed to lose power right
+     * after their next vote grant, and the leader is killed. Once one voter has halted, the candidate
+     * it elected is cut off from every peer and paused while the voter and the old leader restart and
+     * elect among themselves; then it is resumed and its links healed. In a correct cluster the grant
+     * was durable before it was sent (Figure 2), so that second election needs a later term, which
+     * deposes the woken leader; a forgotten grant gives two leaders of one term. ({@code clockRate}
+     * is unused by the real runtimes' injector since the pause replaced the slow clock.)
+     */
+    record PowerLossVoter(double clockRate) implements Fault {
+        public String name() {
+            return "power-loss-voter";
+        }
+    }
+
     /** Asks the leader to hand leadership to another voter (dissertation §3.10). */
     record TransferLeadership() implements Fault {
         public String name() {

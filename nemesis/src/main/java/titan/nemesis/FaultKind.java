@@ -47,7 +47,24 @@ public enum FaultKind {
      * leader refuses the second); the window's end adds every node back. For
      * the {@code concurrent-membership} switch; not part of "all".
      */
-    MEMBERSHIP_BURST("membership-burst");
+    MEMBERSHIP_BURST("membership-burst"),
+    /**
+     * Power loss of one node, the leader, a minority, a majority or all, each cut drawn at random
+     * (nodes started with --fault-injection lose their unsynced WAL tail and halt); not part of "all".
+     */
+    POWER_LOSS("power-loss"),
+    /** Every node loses power at once (a subset of power-loss; not part of "all"). */
+    POWER_LOSS_ALL("power-loss-all"),
+    /** Nodes armed to lose power inside their next fsync window (see {@link Fault.CrashInSync}); not part of "all". */
+    POWER_LOSS_IN_SYNC("power-loss-in-sync"),
+    /** Nodes armed to lose power right after their next vote grant or append acknowledgement; not part of "all". */
+    POWER_LOSS_AFTER_ACK("power-loss-after-ack"),
+    /** The followers lose power inside a sync, then the leader is killed ({@link Fault.PowerLossFollowers}). */
+    POWER_LOSS_FOLLOWERS("power-loss-followers"),
+    /** The leader paused, then resumed cut off from its peers with a slow clock ({@link Fault.StaleLeader}); not part of "all". */
+    STALE_LEADER("stale-leader"),
+    /** A voter that loses power right after its grant, then a second election ({@link Fault.PowerLossVoter}); not part of "all". */
+    POWER_LOSS_VOTER("power-loss-voter");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -93,9 +110,18 @@ public enum FaultKind {
                 case "membership", "member" -> kinds.add(MEMBERSHIP);
                 case "membership-leader" -> kinds.add(MEMBERSHIP_LEADER);
                 case "membership-burst" -> kinds.add(MEMBERSHIP_BURST);
+                case "power-loss" -> kinds.add(POWER_LOSS);
+                case "power-loss-all" -> kinds.add(POWER_LOSS_ALL);
+                case "power-loss-in-sync" -> kinds.add(POWER_LOSS_IN_SYNC);
+                case "power-loss-after-ack" -> kinds.add(POWER_LOSS_AFTER_ACK);
+                case "power-loss-followers" -> kinds.add(POWER_LOSS_FOLLOWERS);
+                case "stale-leader" -> kinds.add(STALE_LEADER);
+                case "power-loss-voter" -> kinds.add(POWER_LOSS_VOTER);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
                         + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
-                        + " kill-all, membership, membership-leader, membership-burst, all, none");
+                        + " kill-all, membership, membership-leader, membership-burst, power-loss, power-loss-all,"
+                        + " power-loss-in-sync, power-loss-after-ack, power-loss-followers, stale-leader, power-loss-voter,"
+                        + " all, none");
             }
         }
         return kinds;
@@ -104,9 +130,9 @@ public enum FaultKind {
     /** The fewest nodes a fault of this kind needs. */
     public int nodesMin() {
         return switch (this) {
-            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER -> 2;
+            case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER, POWER_LOSS_FOLLOWERS, STALE_LEADER -> 2;
             // a removal leaves at least two voters (the burst's second removal is the one a safe leader refuses)
-            case MEMBERSHIP, MEMBERSHIP_LEADER, MEMBERSHIP_BURST -> 3;
+            case MEMBERSHIP, MEMBERSHIP_LEADER, MEMBERSHIP_BURST, POWER_LOSS_VOTER -> 3;
             default -> 1;
         };
     }
@@ -137,6 +163,15 @@ public enum FaultKind {
             case MEMBERSHIP_BURST -> new Fault.MembershipBurst();
             case WAL -> new Fault.WalDamage(Fault.Target.ONE,
                     random.nextBoolean() ? Fault.WalDamageKind.TRUNCATE : Fault.WalDamageKind.CORRUPT);
+            case POWER_LOSS -> new Fault.PowerLoss(pick(Fault.Target.values(), random), pick(Fault.TornTail.values(), random));
+            case POWER_LOSS_ALL -> new Fault.PowerLoss(Fault.Target.ALL, pick(Fault.TornTail.values(), random));
+            // The downtime is the window's: the real runtimes restart the nodes when it ends.
+            case POWER_LOSS_IN_SYNC -> new Fault.CrashInSync(pick(Fault.Target.values(), random), 0, false);
+            case POWER_LOSS_AFTER_ACK -> new Fault.CrashAfterAck(pick(Fault.Target.values(), random), 0);
+            case POWER_LOSS_FOLLOWERS -> new Fault.PowerLossFollowers(random.nextInt(4) == 0
+                    ? Fault.TornTail.TORN_RECORDS : Fault.TornTail.LOSE_TAIL);
+            case STALE_LEADER -> new Fault.StaleLeader(0.1);
+            case POWER_LOSS_VOTER -> new Fault.PowerLossVoter(0.05);
         };
     }
 

@@ -112,4 +112,37 @@ class NemesisScheduleTest {
         assertThat(Plans.targets(Fault.Target.ALL, nodes, leader, random)).hasSize(5);
         assertThat(Plans.targets(Fault.Target.MINORITY, List.of("n1", "n2", "n3"), leader, random)).hasSize(1);
     }
+
+    @Test
+    void powerLossKindsDrawTheirFaultsAndStayOutsideAll() {
+        // Goal: each power-loss kind draws its own fault record, every cut and target comes up, and
+        // "all" includes none of them (they need nodes started with --fault-injection).
+        java.util.SplittableRandom random = new java.util.SplittableRandom(5);
+        Set<Fault.TornTail> cuts = EnumSet.noneOf(Fault.TornTail.class);
+        Set<Fault.Target> targets = EnumSet.noneOf(Fault.Target.class);
+        for (int i = 0; i < 200; i++) {
+            Fault.PowerLoss p = (Fault.PowerLoss) FaultKind.POWER_LOSS.draw(random, 3);
+            cuts.add(p.cut());
+            targets.add(p.target());
+            assertThat(((Fault.PowerLoss) FaultKind.POWER_LOSS_ALL.draw(random, 3)).target()).isEqualTo(Fault.Target.ALL);
+            assertThat(FaultKind.POWER_LOSS_IN_SYNC.draw(random, 3)).isInstanceOf(Fault.CrashInSync.class);
+            assertThat(FaultKind.POWER_LOSS_AFTER_ACK.draw(random, 3)).isInstanceOf(Fault.CrashAfterAck.class);
+            assertThat(FaultKind.POWER_LOSS_FOLLOWERS.draw(random, 3)).isInstanceOf(Fault.PowerLossFollowers.class);
+        }
+        assertThat(cuts).containsExactlyInAnyOrder(Fault.TornTail.values());
+        assertThat(targets).containsExactlyInAnyOrder(Fault.Target.values());
+        assertThat(FaultKind.parseList("power-loss,power-loss-all,power-loss-in-sync,power-loss-after-ack,"
+                + "power-loss-followers")).hasSize(5);
+        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.POWER_LOSS, FaultKind.POWER_LOSS_ALL,
+                FaultKind.POWER_LOSS_IN_SYNC, FaultKind.POWER_LOSS_AFTER_ACK, FaultKind.POWER_LOSS_FOLLOWERS);
+        assertThat(Fault.TornTail.TORN_RECORDS.flag()).isEqualTo("torn-records");
+        assertThat(FaultKind.STALE_LEADER.draw(random, 3)).isEqualTo(new Fault.StaleLeader(0.1));
+        assertThat(FaultKind.POWER_LOSS_VOTER.draw(random, 3)).isEqualTo(new Fault.PowerLossVoter(0.05));
+        assertThat(FaultKind.parseList("stale-leader,power-loss-voter")).hasSize(2);
+        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.STALE_LEADER, FaultKind.POWER_LOSS_VOTER);
+        assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_VOTER),
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 2, 1)).hasMessageContaining("needs at least 3 nodes");
+        assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_FOLLOWERS),
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 1, 1)).hasMessageContaining("needs at least 2 nodes");
+    }
 }

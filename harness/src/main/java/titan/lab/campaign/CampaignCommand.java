@@ -78,7 +78,8 @@ public final class CampaignCommand implements Callable<Integer> {
     Path store;
 
     @Option(names = "--preset", description = "a named campaign instead of the matrix: unsafe-table (each unsafe"
-            + " switch's catching configuration, --seeds runs each, default 5; writes unsafe-table.md), safe-local"
+            + " switch's catching configuration, --seeds runs each, default 5; writes unsafe-table.md),"
+            + " unsafe-table-safe (the same configurations with every switch off, each once), safe-local"
             + " (50 runs), safe-docker (10 runs), ci (6 short local runs)")
     String preset;
 
@@ -182,6 +183,14 @@ public final class CampaignCommand implements Callable<Integer> {
                 for (Presets.Probe probe : Presets.probes(switches)) {
                     for (int i = 0; i < perProbe; i++) {
                         argLists.add(probe.args());
+                    }
+                }
+            }
+            case "unsafe-table-safe" -> {
+                int perProbe = seedsGiven() ? seeds : 5;
+                for (List<String> config : Presets.safeCounterparts(switches)) {
+                    for (int i = 0; i < perProbe; i++) {
+                        argLists.add(config);
                     }
                 }
             }

@@ -80,6 +80,18 @@ public interface ClusterRuntime extends AutoCloseable {
     java.net.InetSocketAddress adminAddress(String node);
 
     /**
+     * Cuts a node's power through its fault-injection admin endpoint (nodes of the lab run with
+     * {@code --fault-injection}): the node loses its unsynced WAL tail as {@code cut} says
+     * ({@code lose-tail}, {@code torn-records}, {@code torn-bytes}) and halts. {@code at} is {@code now}
+     * (returns once the node has stopped), {@code sync} or {@code ack} (arms it for its next fsync
+     * window or acknowledgement, and returns), or {@code off} (disarms).
+     *
+     * @return the node's answer, for the history
+     * @throws RuntimeFailure when the node does not answer or refuses
+     */
+    String powerLoss(String node, String at, String cut, long seed);
+
+    /**
      * Damages the tail of a stopped node's write-ahead log.
      *
      * @return what was done, for the history (e.g. {@code cut 37 bytes off wal-...log})

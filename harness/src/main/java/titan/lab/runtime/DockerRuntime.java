@@ -243,7 +243,8 @@ public final class DockerRuntime implements ClusterRuntime {
         cmd.addAll(List.of("--id", node.id(), "--cluster-id", options.clusterId(), "--data-dir", "/data",
                 "--peers", String.join(",", peers), "--listen-peer", node.ip() + ":" + PEER_PORT,
                 "--bind-host", "0.0.0.0", "--http-port", Integer.toString(HTTP_PORT),
-                "--tcp-port", Integer.toString(TCP_PORT), "--admin-port", Integer.toString(ADMIN_PORT)));
+                "--tcp-port", Integer.toString(TCP_PORT), "--admin-port", Integer.toString(ADMIN_PORT),
+                "--fault-injection"));
         if (!options.unsafe().isEmpty()) {
             cmd.addAll(List.of("--unsafe", String.join(",", options.unsafe())));
         }
@@ -592,6 +593,12 @@ public final class DockerRuntime implements ClusterRuntime {
     public void setClockRate(String node, double rate) {
         check(node);
         AdminClock.set(http, node, nodes.get(node).admin(), rate);
+    }
+
+    @Override
+    public String powerLoss(String node, String at, String cut, long seed) {
+        check(node);
+        return AdminPower.powerLoss(http, this, node, nodes.get(node).admin(), at, cut, seed);
     }
 
     @Override

@@ -212,6 +212,7 @@ public final class LocalRuntime implements ClusterRuntime {
                 "--http-port", Integer.toString(own.http()),
                 "--tcp-port", Integer.toString(own.tcp()),
                 "--admin-port", Integer.toString(own.admin()),
+                "--fault-injection",
                 "--exit-on-stdin-eof"));
         if (!options.unsafe().isEmpty()) {
             cmd.addAll(List.of("--unsafe", String.join(",", options.unsafe())));
@@ -407,6 +408,12 @@ public final class LocalRuntime implements ClusterRuntime {
     public void setClockRate(String node, double rate) {
         check(node);
         AdminClock.set(http, node, ports.get(node).admin(), rate);
+    }
+
+    @Override
+    public String powerLoss(String node, String at, String cut, long seed) {
+        check(node);
+        return AdminPower.powerLoss(http, this, node, ports.get(node).admin(), at, cut, seed);
     }
 
     @Override

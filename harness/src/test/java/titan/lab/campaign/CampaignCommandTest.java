@@ -63,6 +63,14 @@ class CampaignCommandTest {
         assertThat(table.stream().filter(t -> t.unsafe().equals(List.of("stale-reads"))))
                 .allSatisfy(t -> assertThat(t.pinClients()).isTrue());
 
+        CampaignCommand counterparts = new CampaignCommand();
+        new CommandLine(counterparts).parseArgs("--preset", "unsafe-table-safe", "--switches",
+                "stale-reads,read-without-heartbeat,append-ack-before-durable", "--seeds", "2");
+        List<TestConfig> safeTable = counterparts.plan();
+        assertThat(safeTable).hasSize(4).allSatisfy(t -> assertThat(t.unsafe()).isEmpty());
+        assertThat(safeTable).extracting(t -> String.join(",", t.nemesis()))
+                .containsExactly("stale-leader", "stale-leader", "power-loss-followers", "power-loss-followers");
+
         CampaignCommand local = new CampaignCommand();
         new CommandLine(local).parseArgs("--preset", "safe-local");
         List<TestConfig> safe = local.plan();

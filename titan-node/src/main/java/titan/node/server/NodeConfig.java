@@ -18,11 +18,21 @@ import titan.raft.NodeId;
  *                    lab these are proxies, so a peer's address here need not be where it listens.
  * @param adminPort   the fault-injection admin endpoint's port, or {@code null}: off
  * @param tickMillis  the length of one Raft tick in real time (election timeouts are in ticks)
+ * @param faultInjection whether the admin endpoint may cut the node's power ({@code --fault-injection})
  */
 public record NodeConfig(NodeId id, String clusterId, Path dataDir, SortedMap<NodeId, InetSocketAddress> peers,
                          InetSocketAddress listenPeer, String bindHost, int httpPort, int tcpPort, Integer adminPort,
                          Set<UnsafeMode> unsafe, int tickMillis, int electionTicks, int heartbeatTicks,
-                         long snapshotEveryEntries, boolean exitOnStdinEof) {
+                         long snapshotEveryEntries, boolean exitOnStdinEof, boolean faultInjection) {
+    /** Without fault injection. */
+    public NodeConfig(NodeId id, String clusterId, Path dataDir, SortedMap<NodeId, InetSocketAddress> peers,
+                      InetSocketAddress listenPeer, String bindHost, int httpPort, int tcpPort, Integer adminPort,
+                      Set<UnsafeMode> unsafe, int tickMillis, int electionTicks, int heartbeatTicks,
+                      long snapshotEveryEntries, boolean exitOnStdinEof) {
+        this(id, clusterId, dataDir, peers, listenPeer, bindHost, httpPort, tcpPort, adminPort, unsafe, tickMillis,
+                electionTicks, heartbeatTicks, snapshotEveryEntries, exitOnStdinEof, false);
+    }
+
     public NodeConfig {
         peers = new TreeMap<>(peers);
         unsafe = Set.copyOf(unsafe);

@@ -85,6 +85,10 @@ public final class NodeMain implements Callable<Integer> {
     @Option(names = "--io-threads", defaultValue = "2", description = "Netty threads for the client ports (default: ${DEFAULT-VALUE})")
     int ioThreads;
 
+    @Option(names = "--fault-injection", description = "let the admin endpoint cut this node's power (lose its unsynced"
+            + " WAL tail and halt): for the lab only")
+    boolean faultInjection;
+
     @Option(names = "--exit-on-stdin-eof", description = "exit when standard input closes (a lab's child process)")
     boolean exitOnStdinEof;
 
@@ -197,7 +201,7 @@ public final class NodeMain implements Callable<Integer> {
         }
         return new NodeConfig(self, clusterId, dataDir, peerMap, listenPeer == null ? null : address(listenPeer,
                 "--listen-peer"), bindHost, httpPort, tcpPort, adminPort, switches, tickMillis, electionTicks,
-                heartbeatTicks, snapshotEvery, exitOnStdinEof);
+                heartbeatTicks, snapshotEvery, exitOnStdinEof, faultInjection);
     }
 
     private static InetSocketAddress address(String hostPort, String flag) {

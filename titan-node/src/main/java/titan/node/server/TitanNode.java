@@ -84,7 +84,8 @@ public final class TitanNode implements AutoCloseable {
                 core.commitIndex(), core.snapshotIndex());
 
         DeferredTransport transport = new DeferredTransport();
-        Replica replica = new Replica(core, store, transport, stateMachine,
+        PowerSwitch power = config.faultInjection() ? PowerSwitch.halting(store) : null;
+        Replica replica = new Replica(core, store, power == null ? transport : power.watch(transport), stateMachine,
                 new Replica.Options(config.snapshotEveryEntries(), config.unsafe()), new Replica.Observer() { });
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics.config().commonTags("node", config.id().toString());
@@ -107,6 +108,7 @@ public final class TitanNode implements AutoCloseable {
             if (config.adminPort() != null) {
                 admin = new AdminEndpoint(host, config.adminPort(), loop);
                 admin.serve("/admin/membership", new MembershipAdmin(loop, config.peers().keySet()));
+                admin.addPowerLoss(power);
                 log.warn("FAULT INJECTION endpoint enabled on {}:{}", host, admin.port());
             }
         } catch (IOException | RuntimeException e) {

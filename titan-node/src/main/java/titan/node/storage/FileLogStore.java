@@ -13,6 +13,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.TreeMap;
 import java.util.regex.Matcher;
+import java.util.random.RandomGenerator;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
 import titan.raft.Entry;
@@ -50,6 +51,17 @@ import titan.raft.SnapshotMeta;
  * order; a hole followed by valid unsynced records is then refused as corruption (with the offset),
  * not silently truncated: losing only unsynced data is safe, but telling that apart from real
  * damage is a decision left to an operator.
+ *
+ * <p><b>Power-loss emulation (fault injection).</b> A SIGKILL is not a power failure: the kernel
+ * keeps a killed process's unsynced writes. As Jepsen's LazyFS does with a file system, the store
+ * keeps a record of what is durable, the active segment's length at its last completed force (every
+ * other segment is forced whole before the next one starts; snapshot files are atomic), and
+ * {@link #losePower} cuts the active segment back to it, or to a prefix of the unsynced tail
+ * ({@link PowerCut}), after which every write and force of this store fails. The caller then halts
+ * the process. Writes and the recording of a completed force hold one lock that the cut also
+ * holds, so a cut never interleaves with a write, and a force that the cut overtook is never
+ * reported durable. Recovery forces the active segment it reopens, so what it read is durable. Not
+ * modelled: deletions of obsolete files (unforced) that a real power failure could undo.
  */
 public final class FileLogStore implements LogStore {
     public static final long SEGMENT_BYTES_MAX_DEFAULT = 64L << 20;
@@ -89,6 +101,15 @@ public final class FileLogStore implements LogStore {
     private long snapshotGeneration;
     private long lastIndex;
     private boolean open;
+    /** Guards the fields below, every write to {@code active}, and {@link #losePower}. */
+    private final Object powerLock = new Object();
+    private Path activePath;
+    /** The active segment's length at its last completed force: what a power failure keeps. */
+    private long durableBytes;
+    private boolean powerLost;
+    private PowerCut armedCut;
+    private RandomGenerator armedRandom;
+    private Runnable armedHalt;
 
     public FileLogStore(Path directory) {
         this(directory, SEGMENT_BYTES_MAX_DEFAULT);
@@ -240,7 +261,8 @@ public final class FileLogStore implements LogStore {
         try {
             flush();
             if (activeDirty) {
-                active.force(false);
+                maybeLosePowerInSync();
+                forceActive();
                 activeDirty = false;
             }
         } catch (IOException e) {
@@ -313,7 +335,7 @@ public final class FileLogStore implements LogStore {
     private long startFreshSegment() {
         try {
             startSegment(lastSegment().number + 1);
-            active.force(false);
+            forceActive();
             activeDirty = false;
         } catch (IOException e) {
             throw new StorageException("cannot start a WAL segment in " + directory + ": " + e, e);
@@ -348,7 +370,7 @@ public final class FileLogStore implements LogStore {
 
     private void startSegment(long number) throws IOException {
         if (active != null) {
-            active.force(false); // every segment but the last is durable: see the class comment
+            forceActive(); // every segment but the last is durable: see the class comment
             active.close();
         }
         Path path = directory.resolve(String.format("wal-%020d.log", number));
@@ -356,6 +378,11 @@ public final class FileLogStore implements LogStore {
         forceDirectory();
         segments.add(new Segment(number, path));
         activeBytes = 0;
+        synchronized (powerLock) {
+            checkPower();
+            activePath = path;
+            durableBytes = 0;
+        }
         if (!writtenHardState.equals(HardState.INITIAL)) {
             WalBuffer header = new WalBuffer(64);
             header.appendHardState(writtenHardState);
@@ -363,16 +390,154 @@ public final class FileLogStore implements LogStore {
         }
     }
 
+    /**
+     * Reopens the last segment for appends. Forces it first: what recovery read may be a killed
+     * predecessor's unsynced writes, still only in the page cache, and the node acts on it now.
+     */
     private void openActive(Path path) throws IOException {
         active = FileChannel.open(path, StandardOpenOption.WRITE);
         activeBytes = active.size();
         active.position(activeBytes);
+        active.force(false);
+        synchronized (powerLock) {
+            activePath = path;
+            durableBytes = activeBytes;
+        }
     }
 
     private void write(byte[] bytes, int length) throws IOException {
-        writeFully(active, bytes, length);
+        synchronized (powerLock) {
+            checkPower();
+            writeFully(active, bytes, length);
+        }
         activeBytes += length;
         activeDirty = true;
+    }
+
+    /** Forces the active segment and records its length as durable, unless the power went first. */
+    private void forceActive() throws IOException {
+        long bytes = activeBytes;
+        active.force(false);
+        synchronized (powerLock) {
+            checkPower();
+            durableBytes = bytes;
+        }
+    }
+
+    // ---- power-loss emulation (fault injection; see the class comment) ----
+
+    /**
+     * Emulates a power failure now: cuts the active segment back to its durable length plus what
+     * {@code cut} keeps of the unsynced tail (drawn from {@code random}), forces that, and makes
+     * every later write, force or sync of this store throw {@link StorageException}. Safe to call
+     * from any thread; the caller is expected to halt the process next. Buffered records not yet
+     * handed to the OS are lost as well, since they never reach the file.
+     *
+     * @return what was cut, for the log and the lab's history
+     */
+    public String losePower(PowerCut cut, RandomGenerator random) {
+        synchronized (powerLock) {
+            if (powerLost) {
+                return "the power is already lost";
+            }
+            powerLost = true;
+            if (activePath == null) {
+                return "no WAL segment open";
+            }
+            try {
+                long written = Files.size(activePath);
+                long unsynced = written - durableBytes;
+                long kept = unsynced <= 0 ? 0 : keptBytes(cut, unsynced, random);
+                try (FileChannel channel = FileChannel.open(activePath, StandardOpenOption.WRITE)) {
+                    channel.truncate(durableBytes + kept);
+                    channel.force(true);
+                }
+                return String.format("%s: kept %d of %d unsynced bytes (%s) after %d durable", activePath.getFileName(),
+                        kept, Math.max(unsynced, 0), cut.flag(), durableBytes);
+            } catch (IOException e) {
+                throw new StorageException("cannot emulate a power loss in " + activePath + ": " + e, e);
+            }
+        }
+    }
+
+    /**
+     * Arms a power loss inside the next sync that has written anything: after the write reaches
+     * the OS and before its force completes (the fsync window). Then {@code halt} runs (it should
+     * not return; if it does, the sync throws).
+     */
+    public void armPowerLossInSync(PowerCut cut, RandomGenerator random, Runnable halt) {
+        synchronized (powerLock) {
+            armedCut = cut;
+            armedRandom = random;
+            armedHalt = halt;
+        }
+    }
+
+    /** Cancels {@link #armPowerLossInSync}; returns whether it was still armed. */
+    public boolean disarmPowerLoss() {
+        synchronized (powerLock) {
+            boolean armed = armedCut != null;
+            armedCut = null;
+            armedRandom = null;
+            armedHalt = null;
+            return armed;
+        }
+    }
+
+    private void maybeLosePowerInSync() {
+        PowerCut cut;
+        RandomGenerator random;
+        Runnable halt;
+        synchronized (powerLock) {
+            cut = armedCut;
+            random = armedRandom;
+            halt = armedHalt;
+            armedCut = null;
+        }
+        if (cut != null) {
+            losePower(cut, random);
+            halt.run();
+            throw new StorageException("power lost inside a sync (fault injection)");
+        }
+    }
+
+    /** How much of an unsynced tail of {@code unsynced} bytes a cut keeps. */
+    private long keptBytes(PowerCut cut, long unsynced, RandomGenerator random) throws IOException {
+        return switch (cut) {
+            case LOSE_TAIL -> 0;
+            case TORN_BYTES -> random.nextLong(unsynced + 1);
+            case TORN_RECORDS -> {
+                List<Long> boundaries = recordBoundaries(unsynced);
+                yield boundaries.get(random.nextInt(boundaries.size()));
+            }
+        };
+    }
+
+    /** Offsets within the unsynced tail where a record starts or the last whole record ends. */
+    private List<Long> recordBoundaries(long unsynced) throws IOException {
+        if (unsynced > Integer.MAX_VALUE - 16) {
+            throw new IOException("unsynced tail of " + unsynced + " bytes is too large to scan");
+        }
+        byte[] tail = new byte[(int) unsynced];
+        try (FileChannel channel = FileChannel.open(activePath, StandardOpenOption.READ)) {
+            ByteBuffer buffer = ByteBuffer.wrap(tail);
+            while (buffer.hasRemaining()) {
+                if (channel.read(buffer, durableBytes + buffer.position()) < 0) {
+                    break;
+                }
+            }
+        }
+        List<Long> boundaries = new ArrayList<>();
+        WalCodec.Scan scan = WalCodec.scan(tail, tail.length, activePath.toString(),
+                (record, offset) -> boundaries.add(offset));
+        boundaries.add((long) scan.validBytes());
+        return boundaries;
+    }
+
+    private void checkPower() {
+        if (powerLost) {
+            throw new StorageException("the power is lost (fault injection): " + directory + " takes no more writes");
+        }
     }
 
     private static void writeFully(FileChannel channel, byte[] bytes) throws IOException {
