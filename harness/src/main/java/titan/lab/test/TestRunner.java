@@ -146,7 +146,9 @@ public final class TestRunner {
             History partial = recorder == null ? History.of(List.of()) : recorder.history();
             return finish(runDir, config, partial, startNanos, Optional.of(phase + " failed: " + e.getMessage()), Map.of());
         }
-        return finish(runDir, config, recorder.history(), startNanos, Optional.empty(), Map.of());
+        // Beside the history: the nodes' own logs must show at most one leader per term (§5.2).
+        return finish(runDir, config, recorder.history(), startNanos, Optional.empty(),
+                Map.of("election-safety", ElectionSafety.check(runDir.resolve("nodes"))));
     }
 
     /** Set-up attempts when a local node finds its port taken (another lab on the machine took it). */

@@ -69,6 +69,11 @@ class PowerSwitchTest {
         HttpResponse<String> response = post("at=now&cut=torn-bytes&seed=7");
         assertThat(response.statusCode()).isEqualTo(200);
         assertThat(response.body()).contains("kept 0 of 0 unsynced bytes");
+        // The endpoint answers first and halts after; the answer can reach us before the halt runs.
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (halts.get() == 0 && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
         assertThat(halts).hasValue(1);
         store.append(List.of(Entry.command(1, 2, new byte[] {2})));
         assertThatThrownBy(store::sync).isInstanceOf(StorageException.class);
