@@ -2,7 +2,6 @@ package titan.node.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -12,25 +11,20 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.BooleanSupplier;
-import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import titan.node.ClientOutcome;
 import titan.node.api.KvRequest;
 import titan.node.kv.KvCommand;
-import titan.raft.Message;
 import titan.raft.NodeId;
 
 /**
@@ -38,20 +32,25 @@ import titan.raft.NodeId;
  * admin endpoint over real loopback HTTP) joined by an in-memory peer network. Polls with deadlines.
  */
 class MembershipAdminTest {
-    private static final Duration DEADLINE = Duration.ofSeconds(20);
     private static final ObjectMapper JSON = new ObjectMapper();
 
     @TempDir
     Path dir;
 
-    private final Map<NodeId, Consumer<Message>> network = new ConcurrentHashMap<>();
-    private final Map<NodeId, TitanNode> nodes = new TreeMap<>();
+    private InProcessCluster cluster;
+    private Map<NodeId, TitanNode> nodes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
     private long nextClient = 1;
 
+    @BeforeEach
+    void cluster() {
+        cluster = new InProcessCluster(dir, 0);
+        nodes = cluster.nodes();
+    }
+
     @AfterEach
     void stopAll() {
-        nodes.values().forEach(TitanNode::close);
+        cluster.close();
     }
 
     @Test
@@ -60,8 +59,8 @@ class MembershipAdminTest {
         // has timed out and tried to campaign (pre-vote) and check the leader kept its term while
         // writes went on; add it back (learner, catch-up, voter); then stop the leader, so
         // the next election and write need the re-added node.
-        startThree();
-        NodeId leader = awaitLeader();
+        cluster.startAll();
+        NodeId leader = cluster.awaitLeader();
         NodeId victim = other(leader, null);
         for (int i = 0; i < 20; i++) {
             assertThat(put(leader, "a" + i)).isInstanceOf(ClientOutcome.Applied.class);
@@ -73,7 +72,7 @@ class MembershipAdminTest {
         assertThat(removed.body().path("outcome").asText()).isEqualTo("committed");
         assertThat(strings(removed.body().path("voters"))).doesNotContain(victim.toString()).hasSize(2);
 
-        await(() -> !nodes.get(victim).loop().status().role().equals("follower")
+        InProcessCluster.await(() -> !nodes.get(victim).loop().status().role().equals("follower")
                 || !nodes.get(victim).loop().status().voters().contains(victim.toString()),
                 "the removed node notices: it campaigns (pre-vote) or learns its removal");
         for (int i = 0; i < 20; i++) {
@@ -86,22 +85,22 @@ class MembershipAdminTest {
         assertThat(added.status()).as(added.body().toString()).isEqualTo(200);
         assertThat(strings(added.body().path("voters"))).contains(victim.toString()).hasSize(3);
         long commit = nodes.get(leader).loop().status().commitIndex();
-        await(() -> nodes.get(victim).loop().status().appliedIndex() >= commit, "the re-added node catches up");
+        InProcessCluster.await(() -> nodes.get(victim).loop().status().appliedIndex() >= commit, "the re-added node catches up");
         assertThat(strings(get(victim).path("voters"))).contains(victim.toString());
 
         // With the old leader gone, a new one needs a majority of {victim, bystander}: both take part.
-        stop(leader);
-        NodeId next = awaitLeader();
+        cluster.stop(leader);
+        NodeId next = cluster.awaitLeader();
         assertThat(put(next, "c")).as("a write needs both remaining voters").isInstanceOf(ClientOutcome.Applied.class);
         assertThat(nodes.get(victim).loop().status().term()).isGreaterThan(term);
     }
 
     @Test
     void badInputAndNonLeadersGetClearErrors() throws Exception {
-        startThree();
-        NodeId leader = awaitLeader();
+        cluster.startAll();
+        NodeId leader = cluster.awaitLeader();
         NodeId follower = other(leader, null);
-        await(() -> leader.toString().equals(nodes.get(follower).loop().status().leader()), "the follower knows");
+        InProcessCluster.await(() -> leader.toString().equals(nodes.get(follower).loop().status().leader()), "the follower knows");
 
         Reply notLeader = post(follower, "action=remove&node=" + leader);
         assertThat(notLeader.status()).isEqualTo(421);
@@ -125,12 +124,12 @@ class MembershipAdminTest {
     @Test
     void theLeaderCanRemoveItselfAndAnotherLeaderTakesOver() throws Exception {
         // Dissertation §4.2.2: a leader removed from the configuration steps down once the change commits.
-        startThree();
-        NodeId leader = awaitLeader();
+        cluster.startAll();
+        NodeId leader = cluster.awaitLeader();
         Reply removed = post(leader, "action=remove&node=" + leader);
         assertThat(removed.status()).as(removed.body().toString()).isEqualTo(200);
         AtomicReference<NodeId> next = new AtomicReference<>();
-        await(() -> {
+        InProcessCluster.await(() -> {
             for (var e : nodes.entrySet()) {
                 if (!e.getKey().equals(leader) && e.getValue().loop().status().role().equals("leader")) {
                     next.set(e.getKey());
@@ -176,77 +175,6 @@ class MembershipAdminTest {
         return nodes.keySet().stream().filter(n -> !n.equals(not) && !n.equals(norThis)).findFirst().orElseThrow();
     }
 
-    private void stop(NodeId node) {
-        nodes.remove(node).close();
-        network.remove(node);
-    }
-
-    private void startThree() throws Exception {
-        for (int i = 1; i <= 3; i++) {
-            start(NodeId.of(i));
-        }
-    }
-
-    private void start(NodeId id) throws Exception {
-        TreeMap<NodeId, InetSocketAddress> peers = new TreeMap<>();
-        for (int i = 1; i <= 3; i++) {
-            peers.put(NodeId.of(i), InetSocketAddress.createUnresolved("127.0.0.1", 1));
-        }
-        NodeConfig config = new NodeConfig(id, "test", dir.resolve(id.toString()), peers, null, "127.0.0.1", 0, 0,
-                0, Set.of(), 10, 10, 1, 100_000, false);
-        TitanNode node = TitanNode.start(config, (cfg, http, tcp, inbound) -> {
-            network.put(id, inbound);
-            return new PeerNetwork() {
-                @Override
-                public void send(Message m) {
-                    Consumer<Message> target = network.get(m.to());
-                    if (target != null && network.containsKey(m.from())) {
-                        target.accept(m);
-                    }
-                }
-
-                @Override
-                public String[] advertisedClientAddresses(NodeId peer) {
-                    return null;
-                }
-
-                @Override
-                public int boundPort() {
-                    return 1;
-                }
-
-                @Override
-                public void close() {
-                    network.remove(id);
-                }
-            };
-        }, (cfg, service, metrics, scrape) -> new ClientApis() {
-            @Override
-            public int httpPort() {
-                return 1;
-            }
-
-            @Override
-            public int tcpPort() {
-                return 1;
-            }
-
-            @Override
-            public void close() {}
-        }, failure -> { throw new AssertionError("fatal: " + failure, failure); });
-        nodes.put(id, node);
-    }
-
-    private NodeId awaitLeader() throws InterruptedException {
-        AtomicReference<NodeId> found = new AtomicReference<>();
-        await(() -> {
-            nodes.entrySet().stream().filter(e -> e.getValue().loop().status().role().equals("leader"))
-                    .map(Map.Entry::getKey).findFirst().ifPresent(found::set);
-            return found.get() != null;
-        }, "a leader");
-        return found.get();
-    }
-
     private ClientOutcome put(NodeId node, String key) throws Exception {
         CompletableFuture<ClientOutcome> f = new CompletableFuture<>();
         nodes.get(node).loop().submit(new KvRequest.Write(new KvCommand.Put(nextClient++, 1, key,
@@ -254,13 +182,4 @@ class MembershipAdminTest {
         return f.get(30, TimeUnit.SECONDS);
     }
 
-    private static void await(BooleanSupplier condition, String what) throws InterruptedException {
-        long deadline = System.nanoTime() + DEADLINE.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for " + what);
-            }
-            Thread.sleep(10); // polling a real cluster; the deadline, not the interval, bounds the test
-        }
-    }
 }
