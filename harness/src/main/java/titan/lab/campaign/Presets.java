@@ -120,10 +120,14 @@ final class Presets {
         return chosen;
     }
 
-    /** Every nemesis kind, for the safe campaigns (WAL damage and membership changes included: they must be survived too). */
+    /**
+     * Every nemesis kind, for the safe campaigns: WAL damage, membership changes, power loss and the
+     * stale leader included, since a safe cluster must survive them all.
+     */
     private static final List<String> LOCAL_NEMESES = List.of("partition", "kill", "pause", "links", "throttle",
             "clock", "isolate-leader", "kill-leader", "pause-leader", "kill-majority", "kill-all", "wal", "membership",
-            "all");
+            "membership-leader", "membership-burst", "power-loss", "power-loss-all", "power-loss-in-sync",
+            "power-loss-after-ack", "power-loss-followers", "power-loss-voter", "stale-leader", "all");
     /** Ten kinds for the ten runs of the preset: membership rides with "all" (docs/membership.md). */
     private static final List<String> DOCKER_NEMESES = List.of("partition", "kill", "pause", "clock",
             "isolate-leader", "kill-leader", "pause-leader", "kill-majority", "kill-all", "all,membership");
@@ -134,8 +138,11 @@ final class Presets {
         List<String> nemeses = runtime.equals("docker") ? DOCKER_NEMESES : LOCAL_NEMESES;
         List<List<String>> plan = new ArrayList<>();
         for (int i = 0; i < runs; i++) {
-            plan.add(new ArrayList<>(List.of("--runtime", runtime, "--workload", WORKLOADS.get(i % WORKLOADS.size()),
-                    "--nemesis", nemeses.get(i % nemeses.size()), "--protocol", i % 2 == 0 ? "tcp" : "http",
+            // Each round over the nemeses shifts the workload and the protocol by one, so a kind is not
+            // tied to one workload and one protocol when the list's length is a multiple of 2 or 3.
+            int shifted = i % nemeses.size() + i / nemeses.size();
+            plan.add(new ArrayList<>(List.of("--runtime", runtime, "--workload", WORKLOADS.get(shifted % WORKLOADS.size()),
+                    "--nemesis", nemeses.get(i % nemeses.size()), "--protocol", shifted % 2 == 0 ? "tcp" : "http",
                     "--time-limit", "8s", "--nemesis-interval", "2s")));
         }
         return plan;

@@ -77,6 +77,13 @@ class CampaignCommandTest {
         assertThat(safe).hasSize(50).allSatisfy(t -> assertThat(t.unsafe()).isEmpty());
         assertThat(safe).extracting(t -> String.join(",", t.nemesis())).contains("kill-all", "wal", "links", "pause-leader", "membership");
         assertThat(safe).extracting(TestConfig::workload).contains("kv", "set", "register");
+        assertThat(safe).extracting(t -> String.join(",", t.nemesis()))
+                .contains("power-loss-all", "power-loss-voter", "stale-leader", "membership-burst");
+        // a kind that comes round twice gets another workload and protocol the second time
+        List<TestConfig> partitions = safe.stream().filter(t -> t.nemesis().equals(List.of("partition"))).toList();
+        assertThat(partitions).hasSizeGreaterThan(1);
+        assertThat(partitions.get(0).workload()).isNotEqualTo(partitions.get(1).workload());
+        assertThat(partitions.get(0).protocol()).isNotEqualTo(partitions.get(1).protocol());
 
         CampaignCommand few = new CampaignCommand();
         new CommandLine(few).parseArgs("--preset", "unsafe-table", "--seeds", "2", "--switches", "no-fsync,no-dedup");
