@@ -91,6 +91,19 @@ class PowerSwitchTest {
     }
 
     @Test
+    void overwriteArmsALossInsideTheFirstSyncThatReplacesEntries() throws Exception {
+        PowerSwitch power = newSwitch();
+        admin = endpoint(power);
+        assertThat(post("at=overwrite&cut=before-entries").body()).contains("armed");
+        store.append(List.of(Entry.command(1, 1, new byte[] {1}), Entry.command(1, 2, new byte[] {2})));
+        store.sync();
+        assertThat(halts).as("no entry replaced yet").hasValue(0);
+        store.append(List.of(Entry.command(2, 2, new byte[] {3})));
+        assertThatThrownBy(store::sync).isInstanceOf(StorageException.class).hasMessageContaining("power lost");
+        assertThat(halts).hasValue(1);
+    }
+
+    @Test
     void offDisarmsAndBadArgumentsAre400() throws Exception {
         PowerSwitch power = newSwitch();
         admin = endpoint(power);
