@@ -280,7 +280,7 @@ public final class TestRunner {
         out.println("titan-lab test: " + wire(verdict).toUpperCase() + " — " + explanation);
         out.println("titan-lab test: " + stats.path("ops").asLong() + " operations (" + ok + " ok, "
                 + stats.path("fail").asLong() + " fail, " + stats.path("info").asLong() + " info), "
-                + history.events().stream().filter(e -> e.isNemesis()).count() / 2
+                + history.events().stream().filter(e -> e.isNemesis() && e.f().startsWith("stop")).count()
                 + " faults; run folder " + runDir);
         return new Outcome(verdict, runDir, explanation, stats);
     }
