@@ -157,13 +157,20 @@ public final class StateMachineSafety {
                     long ta = a.termAt(index);
                     long tb = b.termAt(index);
                     if (ta != tb) {
-                        breaches.add(new Breach(index, a.node(), ta, a.pointAt(index).line(), b.node(), tb,
-                                b.pointAt(index).line(), "entries of terms " + ta + " and " + tb));
+                        breaches.add(new Breach(index, a.node(), ta, evidence(a, index), b.node(), tb,
+                                evidence(b, index), "entries of terms " + ta + " and " + tb));
                         break;
                     }
                 }
             }
         }
+    }
+
+    /** The line that names the term at {@code index} and, when another, the segment's last line (its extent). */
+    private static String evidence(Segment s, long index) {
+        Point at = s.pointAt(index);
+        Point last = s.points().get(s.points().size() - 1);
+        return at == last ? at.line() : at.line() + " ... " + last.line();
     }
 
     private static void compareDigests(Map<Long, Map<String, Point>> digests, List<Breach> breaches) {
