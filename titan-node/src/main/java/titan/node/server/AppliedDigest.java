@@ -91,12 +91,24 @@ final class AppliedDigest implements Replica.Observer {
 
     /**
      * Logs the last entry applied. Does nothing when called from another thread than the one that
-     * applies while that one may still run ({@code loopStopped} false), since it would read torn state.
+     * applies while that one may still run ({@code loopStopped} false), or when the loop was asked
+     * to stop ({@code loopStopped} true) but its thread does not end within a second: it would read
+     * torn state.
      */
     void stopped(boolean loopStopped) {
         Thread applier = owner;
         if (applier == null || (!loopStopped && applier != Thread.currentThread())) {
             return;
+        }
+        if (loopStopped && applier != Thread.currentThread()) {
+            try {
+                applier.join(1_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            if (applier.isAlive()) {
+                return;
+            }
         }
         if (lastIndex > 0) {
             out.accept("applied stop index=" + lastIndex + " term=" + lastTerm);

@@ -90,7 +90,7 @@ class AppliedDigestTest {
         other.start();
         other.join();
         assertThat(lines).containsExactly("applied start index=1 term=1");
-        digest.stopped(true); // the loop has stopped: any thread may read
+        digest.stopped(true); // the loop has stopped (here: the applying thread is this one)
         assertThat(lines).endsWith("applied stop index=1 term=1");
     }
 
