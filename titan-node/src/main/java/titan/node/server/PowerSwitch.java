@@ -99,6 +99,11 @@ final class PowerSwitch {
         }
     }
 
+    /** Whether a power loss is armed and has not happened yet (the endpoint answers before it arms). */
+    boolean armed() {
+        return ackCut != null || store.powerLossArmed();
+    }
+
     /** Cancels an armed power loss; returns whether one was armed. */
     boolean disarm() {
         boolean armed = ackCut != null;

@@ -493,6 +493,13 @@ public final class FileLogStore implements LogStore {
         }
     }
 
+    /** Whether a power loss inside a sync is armed and has not happened yet. */
+    public boolean powerLossArmed() {
+        synchronized (powerLock) {
+            return armedCut != null;
+        }
+    }
+
     /** Cancels {@link #armPowerLossInSync}; returns whether it was still armed. */
     public boolean disarmPowerLoss() {
         synchronized (powerLock) {
