@@ -187,6 +187,23 @@ public sealed interface Fault {
         }
     }
 
+    /**
+     * A deposed leader whose stale suffix is replaced while it loses power: the leader is cut off
+     * from its peers while its clients keep writing to it (entries it can never commit), the others
+     * elect a leader that commits entries at those indexes, then the old leader is armed to lose
+     * power inside the first sync that replaces log entries, keeping only the records written
+     * before that sync's first entry (a hard state written first survives, the entries do not), and
+     * its links are healed; it halts in that sync and is restarted. A correct node writes the
+     * entries before the hard state that speaks of them (etcd's WAL order), so it recovers its old
+     * commit index; {@code --unsafe hard-state-first} recovers the new commit index over the stale
+     * entries and applies them (State Machine Safety, Raft paper §5.4.3).
+     */
+    record PowerLossOverwrite() implements Fault {
+        public String name() {
+            return "power-loss-overwrite";
+        }
+    }
+
     /** Asks the leader to hand leadership to another voter (dissertation §3.10). */
     record TransferLeadership() implements Fault {
         public String name() {

@@ -64,7 +64,9 @@ public enum FaultKind {
     /** The leader paused, then resumed cut off from its peers with a slow clock ({@link Fault.StaleLeader}); not part of "all". */
     STALE_LEADER("stale-leader"),
     /** A voter that loses power right after its grant, then a second election ({@link Fault.PowerLossVoter}); not part of "all". */
-    POWER_LOSS_VOTER("power-loss-voter");
+    POWER_LOSS_VOTER("power-loss-voter"),
+    /** A deposed leader loses power inside the sync that replaces its stale suffix ({@link Fault.PowerLossOverwrite}); not part of "all". */
+    POWER_LOSS_OVERWRITE("power-loss-overwrite");
 
     /** The kinds "all" stands for: every fault, each shape drawn at random. */
     private static final Set<FaultKind> ALL = EnumSet.of(PARTITION, KILL, PAUSE, LINKS, THROTTLE, CLOCK);
@@ -117,11 +119,12 @@ public enum FaultKind {
                 case "power-loss-followers" -> kinds.add(POWER_LOSS_FOLLOWERS);
                 case "stale-leader" -> kinds.add(STALE_LEADER);
                 case "power-loss-voter" -> kinds.add(POWER_LOSS_VOTER);
+                case "power-loss-overwrite" -> kinds.add(POWER_LOSS_OVERWRITE);
                 default -> throw new IllegalArgumentException("unknown nemesis '" + part.trim() + "'; known: partition,"
                         + " kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader, pause-leader, kill-majority,"
                         + " kill-all, membership, membership-leader, membership-burst, power-loss, power-loss-all,"
                         + " power-loss-in-sync, power-loss-after-ack, power-loss-followers, stale-leader, power-loss-voter,"
-                        + " all, none");
+                        + " power-loss-overwrite, all, none");
             }
         }
         return kinds;
@@ -131,6 +134,8 @@ public enum FaultKind {
     public int nodesMin() {
         return switch (this) {
             case PARTITION, LINKS, THROTTLE, ISOLATE_LEADER, POWER_LOSS_FOLLOWERS, STALE_LEADER -> 2;
+            // two nodes elect the new leader while the old one is cut off
+            case POWER_LOSS_OVERWRITE -> 3;
             // a removal leaves at least two voters (the burst's second removal is the one a safe leader refuses)
             case MEMBERSHIP, MEMBERSHIP_LEADER, MEMBERSHIP_BURST, POWER_LOSS_VOTER -> 3;
             default -> 1;
@@ -172,6 +177,7 @@ public enum FaultKind {
                     ? Fault.TornTail.TORN_RECORDS : Fault.TornTail.LOSE_TAIL);
             case STALE_LEADER -> new Fault.StaleLeader(0.1);
             case POWER_LOSS_VOTER -> new Fault.PowerLossVoter(0.05);
+            case POWER_LOSS_OVERWRITE -> new Fault.PowerLossOverwrite();
         };
     }
 

@@ -139,7 +139,12 @@ class NemesisScheduleTest {
         assertThat(FaultKind.STALE_LEADER.draw(random, 3)).isEqualTo(new Fault.StaleLeader(0.1));
         assertThat(FaultKind.POWER_LOSS_VOTER.draw(random, 3)).isEqualTo(new Fault.PowerLossVoter(0.05));
         assertThat(FaultKind.parseList("stale-leader,power-loss-voter")).hasSize(2);
-        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.STALE_LEADER, FaultKind.POWER_LOSS_VOTER);
+        assertThat(FaultKind.parseList("all")).doesNotContain(FaultKind.STALE_LEADER, FaultKind.POWER_LOSS_VOTER,
+                FaultKind.POWER_LOSS_OVERWRITE);
+        assertThat(FaultKind.parseList("power-loss-overwrite")).containsExactly(FaultKind.POWER_LOSS_OVERWRITE);
+        assertThat(FaultKind.POWER_LOSS_OVERWRITE.draw(random, 3).name()).isEqualTo("power-loss-overwrite");
+        assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_OVERWRITE),
+                Duration.ofSeconds(1), Duration.ofSeconds(10), 2, 1)).hasMessageContaining("needs at least 3 nodes");
         assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_VOTER),
                 Duration.ofSeconds(1), Duration.ofSeconds(10), 2, 1)).hasMessageContaining("needs at least 3 nodes");
         assertThatThrownBy(() -> NemesisSchedule.periodic(EnumSet.of(FaultKind.POWER_LOSS_FOLLOWERS),

@@ -85,10 +85,13 @@ final class Presets {
                     + " never made durable, restarts and grants again in the same term: two leaders of one term, the"
                     + " first cut off with a slow clock until the heal, overwrite each other's committed entries",
                     "--workload set --nemesis power-loss-voter --protocol tcp --time-limit 20s --nemesis-interval 5s"),
-            new Probe("hard-state-first", "only a power loss inside the one sync in which a deposed leader's stale"
-                    + " suffix is replaced, torn between the hard state and the entries, shows it; no fault aims there"
-                    + " yet",
-                    "--workload set --nemesis kill-all --protocol tcp" + SHORT),
+            new Probe("hard-state-first", "the leader, cut off while its pinned clients write, appends entries it"
+                    + " cannot commit; the others elect and commit at those indexes; healed, it loses power inside"
+                    + " the sync that replaces its stale suffix, keeping the hard state written first but not the"
+                    + " entries, and recovers the new commit index over the stale entries: it applies them, and the"
+                    + " nodes' logs show two terms at one index (State Machine Safety)",
+                    "--workload set --nemesis power-loss-overwrite --pin-clients --protocol tcp --time-limit 20s"
+                            + " --nemesis-interval 5s"),
             new Probe("concurrent-membership", "two removals asked for without waiting: the leader accepts both and"
                     + " rules alone, while the two removed voters elect a leader of the old configuration",
                     "--workload kv --keys 3 --nemesis membership-burst --protocol tcp" + SHORT));

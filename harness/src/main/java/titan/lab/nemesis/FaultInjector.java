@@ -1,10 +1,14 @@
 package titan.lab.nemesis;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.function.Supplier;
 
 import titan.lab.runtime.ClusterRuntime;
@@ -107,6 +111,9 @@ public final class FaultInjector {
         if (fault instanceof Fault.PowerLossVoter v) {
             return powerLossVoter(fault, v.clockRate());
         }
+        if (fault instanceof Fault.PowerLossOverwrite) {
+            return powerLossOverwrite(fault);
+        }
         throw new IllegalArgumentException("the " + runtime.name() + " runtime cannot inject " + fault.name());
     }
 
@@ -129,10 +136,26 @@ public final class FaultInjector {
         if (targets.isEmpty()) {
             return Optional.empty();
         }
+        // One power failure for all of them: every request is sent before any halt is waited for (a
+        // node cut after another had restarted or been noticed dead would be a rolling failure).
+        List<String> running = targets.stream().filter(n -> runtime.state(n) == ClusterRuntime.NodeState.RUNNING).toList();
+        Map<String, Long> seeds = new LinkedHashMap<>();
+        running.forEach(n -> seeds.put(n, random.nextLong()));
+        List<CompletableFuture<String>> cuts = new ArrayList<>();
+        for (String node : running) {
+            cuts.add(CompletableFuture.supplyAsync(() -> node + ": " + runtime.powerLoss(node, "now", p.cut().flag(),
+                    seeds.get(node)), runnable -> {
+                        Thread t = new Thread(runnable, "power-loss-" + node);
+                        t.setDaemon(true);
+                        t.start();
+                    }));
+        }
         List<String> done = new ArrayList<>();
-        for (String node : targets) {
-            if (runtime.state(node) == ClusterRuntime.NodeState.RUNNING) {
-                done.add(node + ": " + runtime.powerLoss(node, "now", p.cut().flag(), random.nextLong()));
+        for (CompletableFuture<String> cut : cuts) {
+            try {
+                done.add(cut.join());
+            } catch (CompletionException e) {
+                throw e.getCause() instanceof RuntimeException r ? r : e;
             }
         }
         return Optional.of(new Active(fault, String.join("; ", done), () -> targets.forEach(this::startIfStopped)));
@@ -267,6 +290,63 @@ public final class FaultInjector {
 
     /** How long the voter and the old leader get to elect once both are back. */
     private static final long VOTER_REELECTION_MILLIS = 1_500;
+
+    /** How long the cut-off leader appends alone while the others elect and commit (elections take 300-600 ms). */
+    private static final long OVERWRITE_CUT_OFF_MILLIS = 2_000;
+
+    /**
+     * {@link Fault.PowerLossOverwrite}: cut the leader off while its clients write to it, let the
+     * others elect and commit, arm it to lose power inside the sync that replaces its stale suffix
+     * (keeping only what that sync wrote before its first entry), heal, wait for the halt, restart.
+     */
+    private Optional<Active> powerLossOverwrite(Fault fault) {
+        Optional<String> leaderNow = leader.get();
+        if (leaderNow.isEmpty()) {
+            return Optional.empty();
+        }
+        String old = leaderNow.get();
+        List<Plans.Link> links = new ArrayList<>();
+        for (String other : runtime.nodes()) {
+            if (!other.equals(old)) {
+                links.add(new Plans.Link(old, other));
+                links.add(new Plans.Link(other, old));
+            }
+        }
+        links.forEach(runtime::cut);
+        try {
+            Thread.sleep(OVERWRITE_CUT_OFF_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        String outcome;
+        try {
+            runtime.powerLoss(old, "overwrite", BEFORE_ENTRIES, random.nextLong());
+        } finally {
+            links.forEach(runtime::heal);
+        }
+        long deadline = System.nanoTime() + FOLLOWERS_DOWN_TIMEOUT_NANOS;
+        while (System.nanoTime() < deadline && runtime.state(old) != ClusterRuntime.NodeState.STOPPED) {
+            try {
+                Thread.sleep(5);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+        }
+        if (runtime.state(old) == ClusterRuntime.NodeState.STOPPED) {
+            outcome = "lost power inside the sync that replaced its suffix; restarted";
+            startIfStopped(old);
+        } else {
+            disarmOrRestartLater(old);
+            outcome = "replaced nothing within " + FOLLOWERS_DOWN_TIMEOUT_NANOS / 1_000_000_000L + " s; disarmed";
+        }
+        return Optional.of(new Active(fault, "cut the peer links of " + old + " for " + OVERWRITE_CUT_OFF_MILLIS
+                + " ms, armed it at the next overwrite (" + BEFORE_ENTRIES + "), healed: " + outcome,
+                () -> startIfStopped(old)));
+    }
+
+    /** The cut that keeps a sync's records written before its first entry (titan.node.storage.PowerCut). */
+    private static final String BEFORE_ENTRIES = "before-entries";
 
     /** {@link Fault.StaleLeader}: pause the leader, let the others elect and take writes, then wake it alone and slow. */
     private Optional<Active> staleLeader(Fault fault, double clockRate) {

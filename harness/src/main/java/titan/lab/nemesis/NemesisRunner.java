@@ -9,8 +9,9 @@ import titan.nemesis.NemesisSchedule;
 
 /**
  * Runs a {@link NemesisSchedule} against a runtime on its own thread: at each window's start it
- * injects the fault and records {@code start-<fault>} in the history, at its end heals it and
- * records {@code stop-<fault>}. {@link #stopAndHealAll()} ends the schedule, heals the fault in
+ * records {@code start-<fault>} as a nemesis invoke, injects the fault and records
+ * {@code start-<fault>} again as an info with what it did (or why it did nothing, followed by
+ * {@code stop-<fault>}), and at the window's end heals it and records {@code stop-<fault>}. {@link #stopAndHealAll()} ends the schedule, heals the fault in
  * progress and then everything (links, paused and stopped nodes, clocks), so a test ends healed.
  * A fault that cannot be injected (no leader, a node that does not answer) is skipped with a
  * warning; a fault that cannot be healed is reported and healed again by {@link #stopAndHealAll()}.
@@ -64,17 +65,26 @@ public final class NemesisRunner {
                     if (stopping) {
                         return;
                     }
+                    // Jepsen's nemesis shape: an invoke when the injection begins (the fault's shading
+                    // starts here: a power loss or a stale leader takes seconds to set up), an info
+                    // with what was done when it completes.
+                    String name = w.fault().name();
+                    recorder.nemesisInvoke("start-" + name);
                     try {
                         Optional<FaultInjector.Active> a = injector.inject(w.fault());
                         if (a.isEmpty()) {
-                            log.println("nemesis: " + w.fault().name() + " does not apply now; skipped");
+                            log.println("nemesis: " + name + " does not apply now; skipped");
+                            recorder.nemesis("start-" + name, "skipped: does not apply now");
+                            recorder.nemesis("stop-" + name, "not injected");
                             continue;
                         }
                         active = a.get();
                         started++;
-                        recorder.nemesis("start-" + w.fault().name(), active.detail());
+                        recorder.nemesis("start-" + name, active.detail());
                     } catch (RuntimeException e) {
-                        log.println("nemesis: cannot inject " + w.fault().name() + ": " + e.getMessage());
+                        log.println("nemesis: cannot inject " + name + ": " + e.getMessage());
+                        recorder.nemesis("start-" + name, "failed: " + e.getMessage());
+                        recorder.nemesis("stop-" + name, "not injected");
                         continue;
                     }
                 }

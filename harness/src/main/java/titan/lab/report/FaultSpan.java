@@ -12,7 +12,9 @@ import titan.checker.history.History;
  * <p>Read from nemesis events by name, as the checker's timeline reads them: {@code start-X} (or
  * {@code start}) opens fault X, {@code stop-X} (or {@code stop}) closes it, {@code heal}/{@code heal-all}
  * close every open fault. Repeated stops of one fault extend it to the last (Jepsen records a
- * fault's start and stop each as a pair of events); a start after a stop opens a new span; a fault
+ * fault's start and stop each as a pair of events: an invoke, then an info); a repeated start
+ * keeps the first one's time and takes the later one's value (what the nemesis did); a start
+ * after a stop opens a new span; a fault
  * never stopped lasts to the end of the test ({@code open}). Nemesis events without a time are skipped.
  *
  * @param name       the fault, e.g. {@code partition}; empty for a bare {@code start}
@@ -47,7 +49,14 @@ record FaultSpan(String name, String detail, long startNanos, long endNanos, boo
                 if (lastStop.containsKey(name)) {
                     close(name, openSince, lastStop, spans, false);
                 }
-                openSince.putIfAbsent(name, event);
+                Event since = openSince.get(name);
+                if (since == null) {
+                    openSince.put(name, event);
+                } else if (event.value() != null) {
+                    // The nemesis's info after its invoke: the span starts at the invoke and says what was done.
+                    openSince.put(name, new Event(since.process(), since.type(), since.f(), since.key(), event.value(),
+                            since.timeNanos(), since.node(), since.error()));
+                }
             } else if ((f.equals("stop") || f.startsWith("stop-")) && openSince.containsKey(suffix(f))) {
                 lastStop.put(suffix(f), event.timeNanos());
             }

@@ -47,7 +47,7 @@ public final class TestCommand implements Callable<Integer> {
             description = "fault kinds: partition, kill, pause, links, throttle, clock, wal, isolate-leader, kill-leader,"
                     + " pause-leader, kill-majority, kill-all, membership, membership-leader, membership-burst,"
                     + " power-loss, power-loss-all, power-loss-in-sync, power-loss-after-ack, power-loss-followers,"
-                    + " stale-leader, power-loss-voter, all, none (default)")
+                    + " stale-leader, power-loss-voter, power-loss-overwrite, all, none (default)")
     String nemesis;
 
     @Option(names = "--nemesis-interval", defaultValue = "10s", converter = DurationConverter.class,

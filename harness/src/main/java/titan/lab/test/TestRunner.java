@@ -146,9 +146,12 @@ public final class TestRunner {
             History partial = recorder == null ? History.of(List.of()) : recorder.history();
             return finish(runDir, config, partial, startNanos, Optional.of(phase + " failed: " + e.getMessage()), Map.of());
         }
-        // Beside the history: the nodes' own logs must show at most one leader per term (§5.2).
-        return finish(runDir, config, recorder.history(), startNanos, Optional.empty(),
-                Map.of("election-safety", ElectionSafety.check(runDir.resolve("nodes"))));
+        // Beside the history: the nodes' own logs must show at most one leader per term (§5.2) and
+        // no two nodes applying different entries at one index (§5.4.3).
+        Map<String, Map<String, Object>> fromLogs = new LinkedHashMap<>();
+        fromLogs.put("election-safety", ElectionSafety.check(runDir.resolve("nodes")));
+        fromLogs.put("state-machine-safety", StateMachineSafety.check(runDir.resolve("nodes")));
+        return finish(runDir, config, recorder.history(), startNanos, Optional.empty(), fromLogs);
     }
 
     /** Set-up attempts when a local node finds its port taken (another lab on the machine took it). */
@@ -277,7 +280,7 @@ public final class TestRunner {
         out.println("titan-lab test: " + wire(verdict).toUpperCase() + " — " + explanation);
         out.println("titan-lab test: " + stats.path("ops").asLong() + " operations (" + ok + " ok, "
                 + stats.path("fail").asLong() + " fail, " + stats.path("info").asLong() + " info), "
-                + history.events().stream().filter(e -> e.isNemesis()).count() / 2
+                + history.events().stream().filter(e -> e.isNemesis() && e.f().startsWith("stop")).count()
                 + " faults; run folder " + runDir);
         return new Outcome(verdict, runDir, explanation, stats);
     }

@@ -41,6 +41,11 @@ public final class HistoryRecorder {
         return record(new Event(Process.NEMESIS, EventType.INFO, f, null, detail, 0, null, null));
     }
 
+    /** Records that the nemesis begins {@code f} (Jepsen's nemesis {@code invoke}); its {@link #nemesis} info follows. */
+    public Event nemesisInvoke(String f) {
+        return record(new Event(Process.NEMESIS, EventType.INVOKE, f, null, null, 0, null, null));
+    }
+
     public synchronized List<Event> events() {
         return List.copyOf(events);
     }

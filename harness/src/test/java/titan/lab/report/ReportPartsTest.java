@@ -36,6 +36,17 @@ class ReportPartsTest {
                 new FaultSpan("pause", "detail of start-pause", 7 * S, 10 * S, true));
     }
 
+    // The lab's nemesis writes an invoke when an injection begins and an info when it is done: the span
+    // starts at the invoke and carries the info's detail.
+    @Test
+    void aFaultSpanStartsAtTheNemesisInvokeAndSaysWhatTheInfoSays() {
+        History history = History.of(new Event(Process.NEMESIS, EventType.INVOKE, "start-stale-leader", null, null, 1 * S,
+                        null, null), new Event(Process.NEMESIS, EventType.INFO, "start-stale-leader", null, "paused n1",
+                        3 * S, null, null), nemesis("stop-stale-leader", 5 * S));
+        assertThat(FaultSpan.of(history, 10 * S)).containsExactly(
+                new FaultSpan("stale-leader", "paused n1", 1 * S, 5 * S, false));
+    }
+
     // Labels of overlapping or close faults go to different lanes, and no two labels in one lane overlap.
     @Test
     void faultLabelsNeverOverlap() {

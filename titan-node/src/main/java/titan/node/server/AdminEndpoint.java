@@ -15,7 +15,7 @@ import com.sun.net.httpserver.HttpServer;
  * <pre>
  *   GET  /admin/clock            {"rate": 1.0}
  *   POST /admin/clock?rate=2.0   ticks twice as fast as real time (0.5: half as fast); 200 or 400
- *   POST /admin/power-loss?at=now|sync|ack|vote|off&amp;cut=lose-tail|torn-records|torn-bytes&amp;seed=N
+ *   POST /admin/power-loss?at=now|sync|overwrite|ack|vote|off&amp;cut=lose-tail|torn-records|torn-bytes|before-entries&amp;seed=N
  *                                loses the unsynced WAL tail and halts (see {@link PowerSwitch});
  *                                403 unless the node was started with --fault-injection
  * </pre>

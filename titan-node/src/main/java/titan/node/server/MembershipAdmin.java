@@ -46,7 +46,7 @@ import titan.raft.ProposalResult;
  * leader, with {@code leader} when known; 503 busy; 504 no outcome in time (it may still happen).
  * Every body has {@code outcome} and, on errors, {@code error}.
  */
-final class MembershipAdmin implements HttpHandler {
+final class MembershipAdmin implements HttpHandler, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(MembershipAdmin.class);
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long TIMEOUT_MILLIS_DEFAULT = 10_000;
@@ -84,15 +84,28 @@ final class MembershipAdmin implements HttpHandler {
             respond(exchange, 400, error("refused", e.getMessage()));
             return;
         }
-        workers.execute(() -> {
-            try {
-                Answer answer = request.action().equals("add") ? add(request) : change(request, toChange(request));
-                respond(exchange, answer.status(), answer.body());
-            } catch (IOException | RuntimeException e) {
-                log.warn("membership request failed: {}", e.toString());
-                exchange.close();
-            }
-        });
+        try {
+            workers.execute(() -> {
+                try {
+                    Answer answer = request.action().equals("add") ? add(request) : change(request, toChange(request));
+                    respond(exchange, answer.status(), answer.body());
+                } catch (IOException | RuntimeException e) {
+                    log.warn("membership request failed: {}", e.toString());
+                    exchange.close();
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            respond(exchange, 503, error("refused", "the node is stopping"));
+        }
+    }
+
+    /**
+     * Stops the workers with the node: a change still waiting for its outcome is interrupted and its
+     * connection closed (the change itself may still commit). Later requests get 503.
+     */
+    @Override
+    public void close() {
+        workers.shutdownNow();
     }
 
     private record Request(String action, NodeId node, boolean awaitCommit, long timeoutMillis) {}
@@ -273,9 +286,5 @@ final class MembershipAdmin implements HttpHandler {
         try (OutputStream out = exchange.getResponseBody()) {
             out.write(bytes);
         }
-    }
-
-    void close() {
-        workers.shutdownNow();
     }
 }

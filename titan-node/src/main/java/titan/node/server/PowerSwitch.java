@@ -23,6 +23,9 @@ import titan.raft.Message;
  *   sync   inside the next fsync window: the batch reached the OS, its force has not completed
  *   ack    right after the node next sends a vote grant or a successful append acknowledgement
  *   vote   right after the node next sends a vote grant (not a pre-vote's)
+ *   overwrite  inside the first fsync window whose writes replace entries already in the log (a
+ *          follower truncating a stale suffix, usually with the commit index it learned in the same
+ *          batch): where the order of a batch's records decides what a restart applies
  * </pre>
  * A correct node loses nothing it promised in any of them: it answers only after its sync (Figure 2).
  */
@@ -34,7 +37,7 @@ final class PowerSwitch {
     static final long ACK_FLIGHT_MILLIS = 50;
 
     /** When the power goes. */
-    enum Moment { NOW, SYNC, ACK, VOTE }
+    enum Moment { NOW, SYNC, ACK, VOTE, OVERWRITE }
 
     private final FileLogStore store;
     private final Runnable halt;
@@ -61,7 +64,7 @@ final class PowerSwitch {
         try {
             return Moment.valueOf(text.trim().toUpperCase(Locale.ROOT));
         } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("unknown moment '" + text + "'; known: now, sync, ack, vote");
+            throw new IllegalArgumentException("unknown moment '" + text + "'; known: now, sync, ack, vote, overwrite");
         }
     }
 
@@ -76,23 +79,29 @@ final class PowerSwitch {
         halt.run();
     }
 
-    /** Arms a power loss at {@code moment} ({@link Moment#SYNC} or {@link Moment#ACK}); replaces an armed one. */
+    /** Arms a power loss at {@code moment} (any but {@link Moment#NOW}); replaces an armed one. */
     void arm(Moment moment, PowerCut cut, long seed) {
         disarm();
         log.warn("FAULT INJECTION: power loss armed at the next {} ({})", moment.name().toLowerCase(Locale.ROOT),
                 cut.flag());
-        if (moment == Moment.SYNC) {
+        if (moment == Moment.SYNC || moment == Moment.OVERWRITE) {
             store.armPowerLossInSync(cut, new SplittableRandom(seed), () -> {
-                log.warn("FAULT INJECTION: power lost inside a sync");
+                log.warn("FAULT INJECTION: power lost inside a sync{}", moment == Moment.OVERWRITE
+                        ? " that replaces log entries" : "");
                 halt.run();
-            });
+            }, moment == Moment.OVERWRITE);
         } else if (moment == Moment.ACK || moment == Moment.VOTE) {
             ackSeed = seed;
             votesOnly = moment == Moment.VOTE;
             ackCut = cut;
         } else {
-            throw new IllegalArgumentException("arm takes sync, ack or vote, not " + moment);
+            throw new IllegalArgumentException("arm takes sync, overwrite, ack or vote, not " + moment);
         }
+    }
+
+    /** Whether a power loss is armed and has not happened yet (the endpoint answers before it arms). */
+    boolean armed() {
+        return ackCut != null || store.powerLossArmed();
     }
 
     /** Cancels an armed power loss; returns whether one was armed. */

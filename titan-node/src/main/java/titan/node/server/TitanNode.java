@@ -42,9 +42,12 @@ public final class TitanNode implements AutoCloseable {
     private final ClientApis apis;
     private final PeerNetwork peers;
     private final AdminEndpoint admin;
+    private final MembershipAdmin membership;
+    private final AppliedDigest digest;
 
     private TitanNode(NodeConfig config, FileLogStore store, NodeLoop loop, PrometheusMeterRegistry metrics,
-                      ClientApis apis, PeerNetwork peers, AdminEndpoint admin) {
+                      ClientApis apis, PeerNetwork peers, AdminEndpoint admin, MembershipAdmin membership,
+                      AppliedDigest digest) {
         this.config = config;
         this.store = store;
         this.loop = loop;
@@ -52,6 +55,8 @@ public final class TitanNode implements AutoCloseable {
         this.apis = apis;
         this.peers = peers;
         this.admin = admin;
+        this.membership = membership;
+        this.digest = digest;
     }
 
     /**
@@ -85,8 +90,9 @@ public final class TitanNode implements AutoCloseable {
 
         DeferredTransport transport = new DeferredTransport();
         PowerSwitch power = config.faultInjection() ? PowerSwitch.halting(store) : null;
+        AppliedDigest digest = new AppliedDigest(); // what it applied, for the lab's State Machine Safety check
         Replica replica = new Replica(core, store, power == null ? transport : power.watch(transport), stateMachine,
-                new Replica.Options(config.snapshotEveryEntries(), config.unsafe()), new Replica.Observer() { });
+                new Replica.Options(config.snapshotEveryEntries(), config.unsafe()), digest);
         PrometheusMeterRegistry metrics = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
         metrics.config().commonTags("node", config.id().toString());
         PeerNetwork[] peerRef = new PeerNetwork[1];
@@ -94,10 +100,14 @@ public final class TitanNode implements AutoCloseable {
         NodeLoop loop = new NodeLoop(config.id(), config.clusterId(), core, replica, store, 65_536, System::nanoTime,
                 TimeUnit.MILLISECONDS.toNanos(config.tickMillis()),
                 id -> id.equals(config.id()) ? ownAddresses[0]
-                        : peerRef[0] == null ? null : peerRef[0].advertisedClientAddresses(id), metrics, fatal);
+                        : peerRef[0] == null ? null : peerRef[0].advertisedClientAddresses(id), metrics, failure -> {
+                    digest.stopped(false);
+                    fatal.accept(failure);
+                });
         ClientApis apis = null;
         PeerNetwork peers = null;
         AdminEndpoint admin = null;
+        MembershipAdmin membership = null;
         try {
             apis = apiFactory.open(config, loop, metrics, metrics::scrape);
             String host = config.bindHost();
@@ -107,17 +117,18 @@ public final class TitanNode implements AutoCloseable {
             transport.target = peers;
             if (config.adminPort() != null) {
                 admin = new AdminEndpoint(host, config.adminPort(), loop);
-                admin.serve("/admin/membership", new MembershipAdmin(loop, config.peers().keySet()));
+                membership = new MembershipAdmin(loop, config.peers().keySet());
+                admin.serve("/admin/membership", membership);
                 admin.addPowerLoss(power);
                 log.warn("FAULT INJECTION endpoint enabled on {}:{}", host, admin.port());
             }
         } catch (IOException | RuntimeException e) {
-            closeQuietly(admin, peers, apis);
+            closeQuietly(admin, membership, peers, apis);
             store.close();
             throw e;
         }
         loop.start();
-        return new TitanNode(config, store, loop, metrics, apis, peers, admin);
+        return new TitanNode(config, store, loop, metrics, apis, peers, admin, membership, digest);
     }
 
     public NodeConfig config() {
@@ -152,8 +163,9 @@ public final class TitanNode implements AutoCloseable {
     /** Graceful stop: client ports close, pending requests are answered, the WAL is closed. */
     @Override
     public void close() {
-        closeQuietly(admin, apis);
+        closeQuietly(admin, membership, apis);
         loop.close();
+        digest.stopped(true);
         closeQuietly(peers);
         log.info("stopped");
     }

@@ -110,6 +110,10 @@ public final class FileLogStore implements LogStore {
     private PowerCut armedCut;
     private RandomGenerator armedRandom;
     private Runnable armedHalt;
+    /** The armed power loss waits for a sync that replaces entries ({@link #unsyncedOverwrite}). */
+    private boolean armedOnOverwrite;
+    /** Whether the writes since the last force replace an entry already in the log (a conflicting suffix, §5.3). */
+    private volatile boolean unsyncedOverwrite;
 
     public FileLogStore(Path directory) {
         this(directory, SEGMENT_BYTES_MAX_DEFAULT);
@@ -239,6 +243,9 @@ public final class FileLogStore implements LogStore {
             return;
         }
         LogReplay.checkAppendable(entries, snapshotIndex(), lastIndex);
+        if (entries.get(0).index() <= lastIndex) {
+            unsyncedOverwrite = true;
+        }
         pending.appendEntries(entries);
         lastIndex = entries.get(entries.size() - 1).index();
         pendingEntryIndexMax = Math.max(pendingEntryIndexMax, lastIndex);
@@ -264,6 +271,7 @@ public final class FileLogStore implements LogStore {
                 maybeLosePowerInSync();
                 forceActive();
                 activeDirty = false;
+                unsyncedOverwrite = false;
             }
         } catch (IOException e) {
             throw new StorageException("cannot sync " + lastSegment().path + ": " + e, e);
@@ -466,10 +474,29 @@ public final class FileLogStore implements LogStore {
      * not return; if it does, the sync throws).
      */
     public void armPowerLossInSync(PowerCut cut, RandomGenerator random, Runnable halt) {
+        armPowerLossInSync(cut, random, halt, false);
+    }
+
+    /**
+     * {@link #armPowerLossInSync(PowerCut, RandomGenerator, Runnable)}, and with {@code onOverwrite}
+     * only inside the first sync whose writes replace entries already in the log: a follower
+     * truncating a stale suffix (§5.3), often with the commit index it learned in the same batch.
+     * That is the one sync where the order of a batch's records decides what a restart applies
+     * (the simulator's overwrite-armed crashes aim at it too).
+     */
+    public void armPowerLossInSync(PowerCut cut, RandomGenerator random, Runnable halt, boolean onOverwrite) {
         synchronized (powerLock) {
             armedCut = cut;
             armedRandom = random;
             armedHalt = halt;
+            armedOnOverwrite = onOverwrite;
+        }
+    }
+
+    /** Whether a power loss inside a sync is armed and has not happened yet. */
+    public boolean powerLossArmed() {
+        synchronized (powerLock) {
+            return armedCut != null;
         }
     }
 
@@ -489,16 +516,17 @@ public final class FileLogStore implements LogStore {
         RandomGenerator random;
         Runnable halt;
         synchronized (powerLock) {
+            if (armedCut == null || (armedOnOverwrite && !unsyncedOverwrite)) {
+                return;
+            }
             cut = armedCut;
             random = armedRandom;
             halt = armedHalt;
             armedCut = null;
         }
-        if (cut != null) {
-            losePower(cut, random);
-            halt.run();
-            throw new StorageException("power lost inside a sync (fault injection)");
-        }
+        losePower(cut, random);
+        halt.run();
+        throw new StorageException("power lost inside a sync (fault injection)");
     }
 
     /** How much of an unsynced tail of {@code unsynced} bytes a cut keeps. */
@@ -507,14 +535,18 @@ public final class FileLogStore implements LogStore {
             case LOSE_TAIL -> 0;
             case TORN_BYTES -> random.nextLong(unsynced + 1);
             case TORN_RECORDS -> {
-                List<Long> boundaries = recordBoundaries(unsynced);
+                List<Long> boundaries = recordBoundaries(unsynced, false);
                 yield boundaries.get(random.nextInt(boundaries.size()));
             }
+            case BEFORE_ENTRIES -> recordBoundaries(unsynced, true).get(0);
         };
     }
 
-    /** Offsets within the unsynced tail where a record starts or the last whole record ends. */
-    private List<Long> recordBoundaries(long unsynced) throws IOException {
+    /**
+     * Offsets within the unsynced tail where a record starts (only entry records when
+     * {@code entriesOnly}) or the last whole record ends.
+     */
+    private List<Long> recordBoundaries(long unsynced, boolean entriesOnly) throws IOException {
         if (unsynced > Integer.MAX_VALUE - 16) {
             throw new IOException("unsynced tail of " + unsynced + " bytes is too large to scan");
         }
@@ -529,7 +561,11 @@ public final class FileLogStore implements LogStore {
         }
         List<Long> boundaries = new ArrayList<>();
         WalCodec.Scan scan = WalCodec.scan(tail, tail.length, activePath.toString(),
-                (record, offset) -> boundaries.add(offset));
+                (record, offset) -> {
+                    if (!entriesOnly || record instanceof WalRecord.EntryRecord) {
+                        boundaries.add(offset);
+                    }
+                });
         boundaries.add((long) scan.validBytes());
         return boundaries;
     }

@@ -13,7 +13,13 @@ public enum PowerCut {
     /** A random prefix of whole records survives (the {@link LogStore} contract's "prefix of the writes"). */
     TORN_RECORDS("torn-records"),
     /** A random prefix of bytes survives, usually cutting a record in two (a torn tail for recovery). */
-    TORN_BYTES("torn-bytes");
+    TORN_BYTES("torn-bytes"),
+    /**
+     * The whole records written before the tail's first entry record survive, nothing from it on:
+     * the torn-records cut a power failure may choose, taken where a batch's hard state meets its
+     * entries. Everything survives when the tail holds no entry.
+     */
+    BEFORE_ENTRIES("before-entries");
 
     private final String flag;
 
@@ -32,6 +38,6 @@ public enum PowerCut {
                 return cut;
             }
         }
-        throw new IllegalArgumentException("unknown power cut '" + text + "'; known: lose-tail, torn-records, torn-bytes");
+        throw new IllegalArgumentException("unknown power cut '" + text + "'; known: lose-tail, torn-records, torn-bytes, before-entries");
     }
 }

@@ -143,6 +143,24 @@ class MembershipAdminTest {
         assertThat(strings(added.body().path("voters"))).hasSize(3);
     }
 
+    @Test
+    void theWorkersStopWithTheNode() throws Exception {
+        // Method: a change runs on the leader's worker pool; once every node stopped, no worker thread
+        // of the membership endpoint is left (they would pile up in a process that restarts nodes).
+        cluster.startAll();
+        NodeId leader = cluster.awaitLeader();
+        NodeId follower = other(leader, null);
+        assertThat(post(leader, "action=remove&node=" + follower).status()).isEqualTo(200);
+        assertThat(workerThreads()).isPositive();
+        cluster.close();
+        InProcessCluster.await(() -> workerThreads() == 0, "the membership workers end");
+    }
+
+    private static long workerThreads() {
+        return Thread.getAllStackTraces().keySet().stream()
+                .filter(t -> t.isAlive() && t.getName().equals("titan-admin-membership")).count();
+    }
+
     // ------------------------------------------------------------------ helpers
 
     private record Reply(int status, JsonNode body) {}

@@ -84,8 +84,32 @@ class PowerSwitchTest {
         PowerSwitch power = newSwitch();
         admin = endpoint(power);
         assertThat(post("at=sync&cut=lose-tail").body()).contains("armed");
+        awaitArmed(power);
         assertThat(halts).hasValue(0);
         store.append(List.of(Entry.command(1, 1, new byte[] {1})));
+        assertThatThrownBy(store::sync).isInstanceOf(StorageException.class).hasMessageContaining("power lost");
+        assertThat(halts).hasValue(1);
+    }
+
+    /** The endpoint answers before it arms (the moment may come at once): poll, with a deadline. */
+    private static void awaitArmed(PowerSwitch power) {
+        long deadline = System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(5);
+        while (!power.armed() && System.nanoTime() < deadline) {
+            Thread.onSpinWait();
+        }
+        assertThat(power.armed()).as("armed within 5 s").isTrue();
+    }
+
+    @Test
+    void overwriteArmsALossInsideTheFirstSyncThatReplacesEntries() throws Exception {
+        PowerSwitch power = newSwitch();
+        admin = endpoint(power);
+        assertThat(post("at=overwrite&cut=before-entries").body()).contains("armed");
+        awaitArmed(power);
+        store.append(List.of(Entry.command(1, 1, new byte[] {1}), Entry.command(1, 2, new byte[] {2})));
+        store.sync();
+        assertThat(halts).as("no entry replaced yet").hasValue(0);
+        store.append(List.of(Entry.command(2, 2, new byte[] {3})));
         assertThatThrownBy(store::sync).isInstanceOf(StorageException.class).hasMessageContaining("power lost");
         assertThat(halts).hasValue(1);
     }

@@ -178,10 +178,43 @@ class PowerLossTest {
     }
 
     @Test
+    void anOverwriteArmedLossWaitsForTheSyncThatReplacesEntries() throws IOException {
+        // Method: arm on overwrite, then sync plain appends (no loss), then replace 4..5@1 by 4@2
+        // with a hard state of commit 4 in one batch, written in each order; the cut keeps what was
+        // written before the first entry record. Entries first: the old log and hard state survive;
+        // hard state first: commit 4 survives over the stale 4@1, the hard-state-first bug.
+        for (boolean hardStateFirst : new boolean[] {false, true}) {
+            Path dir = temp.resolve("overwrite-" + hardStateFirst);
+            FileLogStore store = new FileLogStore(dir);
+            store.recover();
+            store.append(entries(1, 3));
+            store.sync();
+            store.armPowerLossInSync(PowerCut.BEFORE_ENTRIES, new SplittableRandom(1), () -> { }, true);
+            store.append(entries(4, 5));
+            store.sync(); // appends after the last index replace nothing: the store stays armed
+            HardState learned = new HardState(2, null, 4);
+            if (hardStateFirst) {
+                store.saveHardState(learned);
+            }
+            store.append(List.of(entry(2, 4)));
+            if (!hardStateFirst) {
+                store.saveHardState(learned);
+            }
+            assertThatThrownBy(store::sync).isInstanceOf(StorageException.class).hasMessageContaining("power lost");
+            closeDead(store);
+            try (FileLogStore again = new FileLogStore(dir)) {
+                RecoveredState state = again.recover();
+                assertThat(state.entries()).as("hard state first: %s", hardStateFirst).isEqualTo(entries(1, 5));
+                assertThat(state.hardState()).isEqualTo(hardStateFirst ? learned : HardState.INITIAL);
+            }
+        }
+    }
+
+    @Test
     void unknownCutNamesAreRefusedWithTheKnownOnes() {
         assertThat(PowerCut.fromFlag("torn-bytes")).isEqualTo(PowerCut.TORN_BYTES);
         assertThatThrownBy(() -> PowerCut.fromFlag("half")).isInstanceOf(IllegalArgumentException.class)
-                .hasMessageContaining("lose-tail, torn-records, torn-bytes");
+                .hasMessageContaining("lose-tail, torn-records, torn-bytes, before-entries");
     }
 
     /** Releases the lock of a store whose power is lost (its buffered writes fail, as they should). */
