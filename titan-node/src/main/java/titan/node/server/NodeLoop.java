@@ -163,22 +163,19 @@ public final class NodeLoop implements KvService, AutoCloseable {
         Runnable work;
         if (request instanceof KvRequest.Write w) {
             work = () -> {
-                reply.start(nanoClock.getAsLong() + REQUEST_TIMEOUT_NANOS, deadlines);
                 proposals.increment();
                 replica.write(w.command(), reply);
             };
         } else {
             KvRequest.Read r = (KvRequest.Read) request;
-            work = () -> {
-                reply.start(nanoClock.getAsLong() + REQUEST_TIMEOUT_NANOS, deadlines);
-                if (r.stale()) {
-                    replica.readStale(r.key(), reply);
-                } else {
-                    replica.read(r.key(), reply);
-                }
-            };
+            work = r.stale() ? () -> replica.readStale(r.key(), reply) : () -> replica.read(r.key(), reply);
         }
-        if (!running || !mailbox.offer(() -> driver.step(work))) {
+        // The deadline starts when the loop takes the request from the mailbox, not when the driver
+        // steps it: during a sync the driver holds it in its inbox, and a stuck sync must time out.
+        if (!running || !mailbox.offer(() -> {
+            reply.start(nanoClock.getAsLong() + REQUEST_TIMEOUT_NANOS, deadlines);
+            driver.step(work);
+        })) {
             refusedBusy.increment();
             reply.accept(new ClientOutcome.Refused(running ? "busy: the node's request queue is full"
                     : "the node is stopping"));
@@ -205,7 +202,7 @@ public final class NodeLoop implements KvService, AutoCloseable {
             this.reply = reply;
         }
 
-        /** On the loop thread, when the request is stepped: its deadline joins the sweep's queue. */
+        /** On the loop thread, when the request leaves the mailbox: its deadline joins the sweep's queue. */
         void start(long deadlineNanos, ArrayDeque<Deadline> deadlines) {
             this.deadlineNanos = deadlineNanos;
             deadlines.add(this);
