@@ -8,15 +8,10 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
-import io.netty.channel.socket.nio.NioServerSocketChannel;
-import io.netty.channel.socket.nio.NioSocketChannel;
-import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.UncheckedIOException;
 import java.io.IOException;
@@ -88,11 +83,10 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
 
     /** Starts a transport on its own event-loop group of {@code config.ioThreads()} threads. */
     public NettyPeerTransport(PeerTransportConfig config, Consumer<Message> inbound) {
-        this(config, inbound, new MultiThreadIoEventLoopGroup(config.ioThreads(),
-                new DefaultThreadFactory("titan-peer-" + config.self(), true), NioIoHandler.newFactory()), true);
+        this(config, inbound, NettyTransports.newGroup(config.ioThreads(), "titan-peer-" + config.self()), true);
     }
 
-    /** Starts a transport on a shared NIO event-loop group, which {@link #close()} leaves running. */
+    /** Starts a transport on a shared event-loop group (NIO or epoll), which {@link #close()} leaves running. */
     public NettyPeerTransport(PeerTransportConfig config, Consumer<Message> inbound, EventLoopGroup group) {
         this(config, inbound, group, false);
     }
@@ -104,7 +98,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
         this.codec = new PeerMessageCodec(config.frameBytesMax());
         this.group = group;
         this.ownsGroup = ownsGroup;
-        Bootstrap base = new Bootstrap().channel(NioSocketChannel.class)
+        Bootstrap base = new Bootstrap().channel(NettyTransports.socketChannel(group))
                 .option(ChannelOption.TCP_NODELAY, true)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) config.handshakeTimeout().toMillis())
                 .option(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(1 << 20, 4 << 20));
@@ -113,7 +107,7 @@ public final class NettyPeerTransport implements Transport, AutoCloseable {
                 group.next(), link -> base.clone(group).handler(initializer(link)))));
         this.links = Map.copyOf(byId);
         try {
-            this.server = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+            this.server = new ServerBootstrap().group(group).channel(NettyTransports.serverChannel(group))
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childHandler(initializer(null))

@@ -6,9 +6,6 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.MultiThreadIoEventLoopGroup;
-import io.netty.channel.nio.NioIoHandler;
-import io.netty.util.concurrent.DefaultThreadFactory;
 
 import titan.node.api.ApiLimits;
 import titan.node.api.HttpApiServer;
@@ -17,6 +14,7 @@ import titan.node.kv.KvConfig;
 import titan.node.net.ClientAddresses;
 import titan.node.net.HostPort;
 import titan.node.net.NettyPeerTransport;
+import titan.node.net.NettyTransports;
 import titan.node.net.PeerTransportConfig;
 import titan.raft.Message;
 import titan.raft.NodeId;
@@ -67,8 +65,7 @@ final class NodeFactories {
     /** Both client servers on one small event-loop group: the loop thread, not I/O, is the bottleneck. */
     static ClientApis.Factory clientApis(int ioThreads) {
         return (config, service, metrics, scrape) -> {
-            EventLoopGroup group = new MultiThreadIoEventLoopGroup(ioThreads,
-                    new DefaultThreadFactory("titan-api-" + config.id(), true), NioIoHandler.newFactory());
+            EventLoopGroup group = NettyTransports.newGroup(ioThreads, "titan-api-" + config.id());
             ApiLimits limits = ApiLimits.of(KvConfig.DEFAULT);
             HttpApiServer http = null;
             try {

@@ -1,5 +1,6 @@
 package titan.node.server;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
@@ -53,14 +54,15 @@ public final class NodeLoop implements KvService, AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(NodeLoop.class);
     private static final int DRAIN_MAX = 4096;
     private static final Runnable STOP_SYNCS = () -> { };
-    /** One timer thread for every node in this JVM: request deadlines need no precision. */
+    /** One timer thread for every node in this JVM, for membership changes' deadlines (rare). */
     private static final io.netty.util.HashedWheelTimer TIMER = new io.netty.util.HashedWheelTimer(
             r -> {
                 Thread t = new Thread(r, "titan-request-deadlines");
                 t.setDaemon(true);
                 return t;
             }, 10, TimeUnit.MILLISECONDS);
-    private final long requestTimeoutMillis = 10_000;
+    private static final long REQUEST_TIMEOUT_MILLIS = 10_000;
+    private static final long REQUEST_TIMEOUT_NANOS = TimeUnit.MILLISECONDS.toNanos(REQUEST_TIMEOUT_MILLIS);
 
     /** Where the leader serves clients, as far as this node knows (from the peers' handshakes). */
     public interface LeaderDirectory {
@@ -87,6 +89,8 @@ public final class NodeLoop implements KvService, AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
     /** Touched only by the loop thread. */
     private final PendingMembershipChanges membershipChanges = new PendingMembershipChanges();
+    /** Client requests' deadlines, oldest first; touched only by the loop thread. */
+    private final ArrayDeque<Deadline> deadlines = new ArrayDeque<>();
 
     private volatile boolean running;
     private volatile double clockRate = 1.0;
@@ -155,7 +159,7 @@ public final class NodeLoop implements KvService, AutoCloseable {
 
     @Override
     public void submit(KvRequest request, Consumer<ClientOutcome> clientReply) {
-        Consumer<ClientOutcome> reply = withDeadline(request, clientReply);
+        Deadline reply = new Deadline(request instanceof KvRequest.Write, clientReply);
         Runnable work;
         if (request instanceof KvRequest.Write w) {
             work = () -> {
@@ -166,7 +170,12 @@ public final class NodeLoop implements KvService, AutoCloseable {
             KvRequest.Read r = (KvRequest.Read) request;
             work = r.stale() ? () -> replica.readStale(r.key(), reply) : () -> replica.read(r.key(), reply);
         }
-        if (!running || !mailbox.offer(() -> driver.step(work))) {
+        // The deadline starts when the loop takes the request from the mailbox, not when the driver
+        // steps it: during a sync the driver holds it in its inbox, and a stuck sync must time out.
+        if (!running || !mailbox.offer(() -> {
+            reply.start(nanoClock.getAsLong() + REQUEST_TIMEOUT_NANOS, deadlines);
+            driver.step(work);
+        })) {
             refusedBusy.increment();
             reply.accept(new ClientOutcome.Refused(running ? "busy: the node's request queue is full"
                     : "the node is stopping"));
@@ -174,27 +183,59 @@ public final class NodeLoop implements KvService, AutoCloseable {
     }
 
     /**
-     * Answers at most once, and answers by itself when the node has not within the request deadline:
-     * a write then is indeterminate (its entry may still commit), a read refused (it changed nothing).
-     * Without this, a write whose entry a deposed leader truncated could wait until some later entry
-     * reaches its index, which in a quiet cluster may be never.
+     * A client request's reply, answered at most once; when the node has not answered within the
+     * request deadline, the loop's sweep ({@link #expireDeadlines}) answers: a write then is
+     * indeterminate (its entry may still commit), a read refused (it changed nothing). Without this, a
+     * write whose entry a deposed leader truncated could wait until some later entry reaches its
+     * index, which in a quiet cluster may be never. Every answer but a refusal at the mailbox comes
+     * from the loop thread (the replica answers there, the sweep runs there), so {@code answered}
+     * needs no atomic, and a request refused at the mailbox never reaches the sweep.
      */
-    private Consumer<ClientOutcome> withDeadline(KvRequest request, Consumer<ClientOutcome> reply) {
-        java.util.concurrent.atomic.AtomicBoolean answered = new java.util.concurrent.atomic.AtomicBoolean();
-        io.netty.util.Timeout timeout = TIMER.newTimeout(t -> {
-            if (answered.compareAndSet(false, true)) {
-                reply.accept(request instanceof KvRequest.Write
-                        ? new ClientOutcome.Indeterminate("no outcome within " + requestTimeoutMillis + " ms on "
-                                + id + " (e.g. a leader change); the write may still take effect")
-                        : new ClientOutcome.Refused("no outcome within " + requestTimeoutMillis + " ms on " + id));
-            }
-        }, requestTimeoutMillis, TimeUnit.MILLISECONDS);
-        return outcome -> {
-            if (answered.compareAndSet(false, true)) {
-                timeout.cancel();
+    private static final class Deadline implements Consumer<ClientOutcome> {
+        final boolean write;
+        final Consumer<ClientOutcome> reply;
+        long deadlineNanos;
+        boolean answered;
+
+        Deadline(boolean write, Consumer<ClientOutcome> reply) {
+            this.write = write;
+            this.reply = reply;
+        }
+
+        /** On the loop thread, when the request leaves the mailbox: its deadline joins the sweep's queue. */
+        void start(long deadlineNanos, ArrayDeque<Deadline> deadlines) {
+            this.deadlineNanos = deadlineNanos;
+            deadlines.add(this);
+        }
+
+        @Override
+        public void accept(ClientOutcome outcome) {
+            if (!answered) {
+                answered = true;
                 reply.accept(outcome);
             }
-        };
+        }
+    }
+
+    /**
+     * On the loop thread, every round: answers the requests whose deadline passed. The queue is in
+     * deadline order (one timeout for all, started in loop order), so the sweep stops at the first
+     * unanswered request still in time; answered ones at the head are dropped on the way.
+     */
+    private void expireDeadlines() {
+        long now = nanoClock.getAsLong();
+        for (Deadline d = deadlines.peek(); d != null; d = deadlines.peek()) {
+            if (!d.answered && now - d.deadlineNanos < 0) {
+                return;
+            }
+            deadlines.poll();
+            if (!d.answered) {
+                d.accept(d.write
+                        ? new ClientOutcome.Indeterminate("no outcome within " + REQUEST_TIMEOUT_MILLIS + " ms on "
+                                + id + " (e.g. a leader change); the write may still take effect")
+                        : new ClientOutcome.Refused("no outcome within " + REQUEST_TIMEOUT_MILLIS + " ms on " + id));
+            }
+        }
     }
 
     /**
@@ -297,6 +338,7 @@ public final class NodeLoop implements KvService, AutoCloseable {
                     }
                     batch.clear();
                 }
+                expireDeadlines();
                 driver.drive();
                 membershipChanges.check(core);
                 publishStatus();

@@ -137,7 +137,7 @@ public final class NodeMain implements Callable<Integer> {
             err.println("titan-node: the WAL is corrupt, refusing to start: " + e.getMessage());
             return EXIT_INTERNAL;
         } catch (StorageException | IOException | java.io.UncheckedIOException e) {
-            if (rootCause(e) instanceof BindException) {
+            if (addressInUse(rootCause(e))) {
                 err.println("titan-node: cannot bind a port: " + e.getMessage());
                 return EXIT_BAD_CONFIG;
             }
@@ -219,6 +219,12 @@ public final class NodeMain implements Callable<Integer> {
             throw new IllegalArgumentException(flag + ": port " + port + " out of range");
         }
         return InetSocketAddress.createUnresolved(hostPort.substring(0, colon), port);
+    }
+
+    /** NIO reports a busy port as a BindException, the native epoll transport as -EADDRINUSE (98 on Linux). */
+    private static boolean addressInUse(Throwable root) {
+        return root instanceof BindException
+                || root instanceof io.netty.channel.unix.Errors.NativeIoException n && n.expectedErr() == -98;
     }
 
     private static Throwable rootCause(Throwable t) {
