@@ -1,7 +1,7 @@
 package titan.client;
 
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ScheduledFuture;
+import io.netty.util.Timeout;
 
 /**
  * One call of a client: its request, its future and deadline, and which attempt is current. Guarded
@@ -11,7 +11,7 @@ final class Call {
     final Request request;
     final CompletableFuture<Outcome> future = new CompletableFuture<>();
     final long deadlineNanos;
-    ScheduledFuture<?> timeout;
+    Timeout timeout;
     /** The current attempt's number; answers to older attempts are ignored. */
     int attempt;
     /** Whether the current attempt's request was handed to the wire (so its fate may be unknown). */
@@ -31,7 +31,7 @@ final class Call {
     /** Copies sent again after an unknown fate. */
     int resends;
     /** The current attempt's own deadline when resends are on. */
-    ScheduledFuture<?> attemptTimeout;
+    Timeout attemptTimeout;
 
     Call(Request request, long deadlineNanos) {
         this.request = request;

@@ -165,7 +165,7 @@ abstract class ClientCore implements TitanClient {
             return call.future;
         }
         live.add(call);
-        call.timeout = group.schedule(() -> onTimeout(call), timeoutNanos, TimeUnit.NANOSECONDS);
+        call.timeout = CallTimer.schedule(group, () -> onTimeout(call), timeoutNanos);
         attempt(call, leader);
         return call.future;
     }
@@ -181,7 +181,7 @@ abstract class ClientCore implements TitanClient {
             call.onAbandon = null;
             call.target = target;
             if (call.attemptTimeout != null) {
-                call.attemptTimeout.cancel(false);
+                call.attemptTimeout.cancel();
                 call.attemptTimeout = null;
             }
         }
@@ -189,7 +189,8 @@ abstract class ClientCore implements TitanClient {
             complete(call, new Outcome.Failed("the client is closed", target.nodeId()));
             return;
         }
-        pools.computeIfAbsent(target, this::newPool).send(call, attempt);
+        Pool pool = pools.get(target);
+        (pool != null ? pool : pools.computeIfAbsent(target, this::newPool)).send(call, attempt);
     }
 
     /** Called by a pool when attempt {@code attempt} is handed to the wire; {@code abandon} frees it. */
@@ -202,8 +203,7 @@ abstract class ClientCore implements TitanClient {
                 call.onAbandon = abandon;
                 if (mayResend(call)) {
                     long attemptNanos = options.timeout().toNanos() / (options.unknownWriteResends() + 1);
-                    call.attemptTimeout = group.schedule(() -> onAttemptTimeout(call, attempt), attemptNanos,
-                            TimeUnit.NANOSECONDS);
+                    call.attemptTimeout = CallTimer.schedule(group, () -> onAttemptTimeout(call, attempt), attemptNanos);
                 }
             }
         }
@@ -357,11 +357,11 @@ abstract class ClientCore implements TitanClient {
                         + " resend(s); an earlier copy may have been applied)", f.node());
             }
             if (call.attemptTimeout != null) {
-                call.attemptTimeout.cancel(false);
+                call.attemptTimeout.cancel();
             }
         }
         if (call.timeout != null) {
-            call.timeout.cancel(false);
+            call.timeout.cancel();
         }
         live.remove(call);
         call.future.complete(outcome);

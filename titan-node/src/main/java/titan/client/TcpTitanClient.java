@@ -97,15 +97,27 @@ public final class TcpTitanClient extends ClientCore {
         }
     }
 
-    /** One attempt waiting for or holding a slot on a connection. */
-    private static final class Pending {
+    /**
+     * One attempt waiting for or holding a slot on a connection; once written, also what frees that
+     * slot when the call ends without its answer (no lambda per request).
+     */
+    private static final class Pending implements Runnable {
         final Call call;
         final int attempt;
         long clientId;
+        Connection connection;
+        long requestId;
 
         Pending(Call call, int attempt) {
             this.call = call;
             this.attempt = attempt;
+        }
+
+        @Override
+        public void run() {
+            Connection c = connection;
+            long id = requestId;
+            c.channel.eventLoop().execute(() -> c.abandon(id));
         }
     }
 
@@ -197,7 +209,9 @@ public final class TcpTitanClient extends ClientCore {
                     BinaryProtocol.writeCommand(out, id, c.command());
                 }
                 inFlight.put(id, p);
-                onWritten(p.call, p.attempt, () -> channel.eventLoop().execute(() -> abandon(id)));
+                p.connection = this;
+                p.requestId = id;
+                onWritten(p.call, p.attempt, p);
             }
             if (out != null) {
                 channel.writeAndFlush(out, channel.voidPromise());

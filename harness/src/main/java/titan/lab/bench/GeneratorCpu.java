@@ -7,7 +7,8 @@ import java.util.function.LongSupplier;
 
 /**
  * CPU time used so far by the load generator itself: the client I/O threads (named
- * {@value #CLIENT_THREAD_PREFIX}..., see {@link TitanClientFactory}) and the thread that drives the
+ * {@value #CLIENT_THREAD_PREFIX}..., see {@link TitanClientFactory}), the clients' deadline timer
+ * ({@link titan.client.CallTimer#THREAD_NAME}) and the thread that drives the
  * load, from the JVM's per-thread CPU clocks. It leaves out what else the lab's JVM runs (the local
  * runtime's peer-link proxies, the progress bar), so the figure answers one question: did the
  * generator have the CPU it needed to keep its schedule? Returns -1 where thread CPU time is not
@@ -34,7 +35,8 @@ public final class GeneratorCpu implements LongSupplier {
         }
         long total = Math.max(0, threads.getThreadCpuTime(driver));
         for (ThreadInfo info : threads.getThreadInfo(threads.getAllThreadIds())) {
-            if (info != null && info.getThreadName().startsWith(CLIENT_THREAD_PREFIX)) {
+            if (info != null && (info.getThreadName().startsWith(CLIENT_THREAD_PREFIX)
+                    || info.getThreadName().startsWith(titan.client.CallTimer.THREAD_NAME))) {
                 total += Math.max(0, threads.getThreadCpuTime(info.getThreadId()));
             }
         }

@@ -119,4 +119,40 @@ class LoadGeneratorTest {
         assertThat(stalled.sendLagMillisAt(100)).isZero();
         assertThat(stalled.latencyMillisAt(99)).isGreaterThan(500); // still timed from the intended send
     }
+
+    // A completion wakes the driving thread only when it waits for one (a slot under the cap, or
+    // the drain): waking it on every completion costs a futex call and a context switch per request.
+    @Test
+    void completionsWakeTheDriverOnlyWhenItWaitsForOne() throws InterruptedException {
+        int[] wakes = {0};
+        LoadClock counting = new LoadClock() {
+            @Override
+            public long nanoTime() {
+                return clock.nanoTime();
+            }
+
+            @Override
+            public void sleepUntil(long deadlineNanos) {
+                clock.sleepUntil(deadlineNanos);
+            }
+
+            @Override
+            public void wake() {
+                wakes[0]++;
+                clock.wake();
+            }
+
+            @Override
+            public void schedule(long atNanos, Runnable task) {
+                clock.schedule(atNanos, task);
+            }
+        };
+        LoadGenerator.Settings settings = new LoadGenerator.Settings(Duration.ofSeconds(1), Duration.ofSeconds(10),
+                Duration.ofSeconds(1), Duration.ofSeconds(5), 10, 7, 0);
+        PhaseResult open = new LoadGenerator(counting, new Workload(100, 256, Mix.parse("writes")), settings,
+                (phase, elapsed, total, point) -> { })
+                .openLoop("tcp", List.of(new FakeTitanClient(counting, new FakeServer(1, MS), "n1")), 500);
+        assertThat(open.ok()).isEqualTo(5000);
+        assertThat(wakes[0]).isLessThanOrEqualTo(1); // at most the last completion, which the drain waits for
+    }
 }
